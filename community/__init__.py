@@ -1,0 +1,1 @@
+"""Ruche: a community app for people in vocational training."""

@@ -1,0 +1,146 @@
+"""Accounts: sign-up, passwords, server-side sessions, profiles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import anyio
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community import forms
+from community.i18n import LOCALES, _
+from community.models import Role, User, WebSession, utcnow
+
+# Each hash takes 64 MiB: a few at a time keeps a burst of sign-ins from eating memory.
+_HASHING_SLOTS = anyio.CapacityLimiter(4)
+_HASHERS = {
+    "default": PasswordHasher(),
+    "fast": PasswordHasher.from_parameters(profiles.CHEAPEST),
+}
+
+SIGNUP_FIELDS = (
+    forms.Text("display_name", max_length=80),
+    forms.Email("email"),
+    forms.Password("password"),
+)
+SIGNIN_FIELDS = (forms.Email("email"), forms.Text("password", max_length=128))
+PROFILE_FIELDS = (
+    forms.Text("display_name", max_length=80),
+    forms.Choice("locale", choices=LOCALES),
+)
+
+
+class Passwords:
+    def __init__(self, profile: str) -> None:
+        self._hasher = _HASHERS[profile]
+        # Verified when the email is unknown, so that answering takes as long either way.
+        self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(self._hasher.hash, password, limiter=_HASHING_SLOTS)
+
+    async def verify(self, stored: str | None, password: str) -> bool:
+        def check() -> bool:
+            try:
+                return self._hasher.verify(stored or self._dummy, password) and stored is not None
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
+
+        return await anyio.to_thread.run_sync(check, limiter=_HASHING_SLOTS)
+
+    def needs_rehash(self, stored: str) -> bool:
+        return self._hasher.check_needs_rehash(stored)
+
+
+async def sign_up(
+    db: AsyncSession,
+    passwords: Passwords,
+    data: dict[str, str],
+    *,
+    locale: str,
+    role: Role = Role.LEARNER,
+    provider_id: int | None = None,
+) -> User:
+    values = forms.parse(data, *SIGNUP_FIELDS)
+    user = User(
+        email=values["email"],
+        display_name=values["display_name"],
+        password_hash=await passwords.hash(values["password"]),
+        role=role,
+        provider_id=provider_id,
+        locale=locale,
+    )
+    db.add(user)
+    try:
+        await db.commit()
+    except IntegrityError:
+        await db.rollback()
+        # Said without confirming that the address has an account here.
+        raise forms.FormError(
+            {"email": _("This address cannot be used to create an account. Try signing in.")},
+            data,
+        ) from None
+    return user
+
+
+async def authenticate(db: AsyncSession, passwords: Passwords, data: dict[str, str]) -> User:
+    values = forms.parse(data, *SIGNIN_FIELDS)
+    user = (await db.exec(select(User).where(User.email == values["email"]))).first()
+    if not await passwords.verify(user.password_hash if user else None, values["password"]):
+        raise forms.FormError({"password": _("Wrong email or password.")}, data)
+    assert user is not None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = await passwords.hash(values["password"])
+        db.add(user)
+        await db.commit()
+    return user
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _session_id(token: str) -> str:
+    # Only a hash is stored: a leaked database does not hand out live sessions.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(db: AsyncSession, user: User, days: int) -> str:
+    token = new_token()
+    db.add(
+        WebSession(
+            id=_session_id(token), user_id=user.id, expires_at=utcnow() + timedelta(days=days)
+        )
+    )
+    await db.commit()
+    return token
+
+
+async def user_for_token(db: AsyncSession, token: str) -> User | None:
+    row = await db.get(WebSession, _session_id(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return await db.get(User, row.user_id)
+
+
+async def end_session(db: AsyncSession, token: str) -> None:
+    row = await db.get(WebSession, _session_id(token))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.add(row)
+        await db.commit()
+
+
+async def update_profile(db: AsyncSession, user: User, data: dict[str, str]) -> User:
+    values = forms.parse(data, *PROFILE_FIELDS)
+    user.display_name = values["display_name"]
+    user.locale = values["locale"] or None
+    db.add(user)
+    await db.commit()
+    return user

@@ -1,0 +1,101 @@
+"""The composition root: routes, middleware, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from community import migrate
+from community.accounts import Passwords
+from community.database import Database
+from community.security import CSRFMiddleware, SecurityHeadersMiddleware
+from community.settings import Settings
+from community.templating import STATIC
+from community.throttle import Throttle
+from community.views import accounts, errors, pages, trainings
+from community.visitors import VisitorMiddleware
+from realtime import make_broker
+
+log = logging.getLogger(__name__)
+
+
+def routes() -> list[Route | Mount]:
+    return [
+        Route("/", pages.home),
+        Route("/healthz", pages.healthz),
+        Route("/signup", accounts.signup_form, methods=["GET"]),
+        Route("/signup", accounts.signup, methods=["POST"]),
+        Route("/signin", accounts.signin_form, methods=["GET"]),
+        Route("/signin", accounts.signin, methods=["POST"]),
+        Route("/signout", accounts.signout, methods=["POST"]),
+        Route("/profile", accounts.profile_form, methods=["GET"]),
+        Route("/profile", accounts.profile, methods=["POST"]),
+        Route("/language", accounts.set_language, methods=["POST"]),
+        Route("/join", trainings.join_form, methods=["GET"]),
+        Route("/join", trainings.join, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}", trainings.iteration_page),
+        Route("/iterations/{iteration_id:int}/sessions", trainings.add_session, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/trainers", trainings.add_trainer, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/code", trainings.renew_code, methods=["POST"]),
+        Route("/trainings", trainings.trainings_page, methods=["GET"]),
+        Route("/trainings", trainings.create_training, methods=["POST"]),
+        Route("/trainings/{training_id:int}", trainings.training_page, methods=["GET"]),
+        Route(
+            "/trainings/{training_id:int}/iterations", trainings.create_iteration, methods=["POST"]
+        ),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await migrate.check_is_migrated(db.engine)
+        broker = make_broker(settings.redis_url)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.broker = broker
+        app.state.throttle = Throttle(redis)
+        try:
+            yield
+        finally:
+            await broker.close()
+            if redis is not None:
+                await redis.aclose()
+            await db.dispose()
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
+            Middleware(VisitorMiddleware, settings=settings, db=db),
+            Middleware(CSRFMiddleware, max_body=settings.max_body_bytes, refuse=errors.refuse),
+        ],
+        exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.passwords = Passwords(settings.hashing_profile)
+    return app
+
+
+def __getattr__(name: str) -> Starlette:
+    # `uvicorn community.app:app` builds the app from the environment on first use,
+    # so importing this module (tests, tools) reads no environment.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

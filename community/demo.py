@@ -1,0 +1,166 @@
+"""Demo data: one provider, two trainings with a finished and a current iteration each.
+
+Everything is created through the same actions the app uses, so the demo exercises them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import col, func, select
+
+from community import accounts, trainings
+from community.accounts import Passwords
+from community.database import Database
+from community.i18n import DISPLAY_TIMEZONE
+from community.models import Iteration, Provider, Role, TrainingFormat, User
+from community.settings import Settings
+
+PROVIDER = "Organisme Démo"
+PASSWORD = "demo-ruche-2026"  # noqa: S105 - published in the README, demo accounts only
+LEARNERS = [
+    "Amina Benali", "Lucas Martin", "Chloé Dubois", "Youssef El Amrani", "Léa Bernard",
+    "Mathis Petit", "Inès Moreau", "Hugo Laurent", "Fatou Diop", "Nathan Roux",
+    "Camille Fournier", "Sofiane Haddad",
+]  # fmt: skip
+STAFF = [
+    ("formateur1@demo.test", "Claire Formatrice", Role.TRAINER),
+    ("formateur2@demo.test", "Karim Formateur", Role.TRAINER),
+    ("organisme@demo.test", "Sophie Organisme", Role.STAFF),
+    ("admin@demo.test", "Admin Ruche", Role.ADMIN),
+]
+TRAININGS = [
+    {
+        "title": "Assistant·e de vie aux familles",
+        "description": "Accompagner les personnes à domicile : gestes, sécurité, relation.",
+        "format": TrainingFormat.CLASSIC,
+        "sessions": ["Accueil et cadre", "Gestes et postures", "Hygiène et sécurité",
+                     "Repas et nutrition", "Relation d'aide", "Situations d'urgence"],
+    },
+    {
+        "title": "Développeur·se web et web mobile",
+        "description": "Classe inversée : on explore les ressources avant, on pratique ensemble.",
+        "format": TrainingFormat.FLIPPED,
+        "sessions": ["HTML accessible", "CSS mobile d'abord", "JavaScript et le DOM",
+                     "Formulaires et validation", "Bases de données", "Projet en équipe"],
+    },
+]  # fmt: skip
+
+
+def learner_email(n: int) -> str:
+    return f"apprenant{n}@demo.test"
+
+
+async def run(settings: Settings, *, only_if_empty: bool = False) -> None:
+    db = Database(settings.database_url)
+    try:
+        async with db.session() as session:
+            users = (await session.exec(select(func.count(col(User.id))))).one()
+            loaded = (await session.exec(select(Provider).where(Provider.name == PROVIDER))).first()
+        if loaded or (only_if_empty and users):
+            print("Demo data already present." if loaded else "Database not empty: no demo data.")
+        else:
+            await load(db, Passwords(settings.hashing_profile))
+            print("Demo data loaded.")
+        if loaded or not (only_if_empty and users):
+            await print_summary(db)
+    finally:
+        await db.dispose()
+
+
+async def load(db: Database, passwords: Passwords, today: date | None = None) -> None:
+    today = today or date.today()
+    async with db.session() as session:
+        provider = await trainings.create_provider(session, PROVIDER)
+        people: dict[str, User] = {}
+        for email, name, role in STAFF:
+            people[email] = await _account(session, passwords, email, name, role, provider.id)
+        for n, name in enumerate(LEARNERS, start=1):
+            people[learner_email(n)] = await _account(
+                session, passwords, learner_email(n), name, Role.LEARNER, None
+            )
+        staff = people["organisme@demo.test"]
+        for index, spec in enumerate(TRAININGS):
+            training = await trainings.create_training(
+                session,
+                staff,
+                provider.id,
+                {k: spec[k] for k in ("title", "description", "format")},
+            )
+            trainer = people[f"formateur{index + 1}@demo.test"]
+            half = [learner_email(n) for n in range(1 + 6 * index, 7 + 6 * index)]
+            other = [learner_email(n) for n in range(7 - 6 * index, 13 - 6 * index)]
+            for finished, start, learners in (
+                (True, today - timedelta(days=200), other),
+                (False, today - timedelta(days=42), half),
+            ):
+                iteration = await _iteration(
+                    session, staff, training, start, finished, spec["sessions"]
+                )
+                await _enrol(session, staff, trainer, iteration, [people[e] for e in learners])
+
+
+async def _account(session, passwords, email, name, role, provider_id) -> User:  # type: ignore[no-untyped-def]
+    data = {"email": email, "display_name": name, "password": PASSWORD}
+    return await accounts.sign_up(
+        session, passwords, data, locale="fr", role=role, provider_id=provider_id
+    )
+
+
+async def _iteration(session, staff, training, start, finished, titles) -> Iteration:  # type: ignore[no-untyped-def]
+    end = start + timedelta(days=7 * len(titles) + (0 if finished else 60))
+    season = "printemps" if start.month in (3, 4, 5, 6) else "automne"
+    data = {
+        "name": f"Promotion {season} {start.year}",
+        "starts_on": start.isoformat(),
+        "ends_on": end.isoformat(),
+        "changes_note": (
+            ""
+            if finished
+            else "Plus de pratique en binôme et un point d'étape à mi-parcours, "
+            "suite à vos retours."
+        ),
+    }
+    iteration = await trainings.create_iteration(session, staff, training, data, code_days=120)
+    view = await trainings.iteration_view(session, staff, iteration.id)
+    for week, title in enumerate(titles):
+        day = start + timedelta(days=7 * week + 1)
+        begin = datetime.combine(day, time(9, 0))
+        await trainings.add_session(
+            session,
+            staff,
+            view,
+            {
+                "title": title,
+                "starts_at": begin.isoformat(timespec="minutes"),
+                "ends_at": (begin + timedelta(hours=3)).isoformat(timespec="minutes"),
+            },
+        )
+    return iteration
+
+
+async def _enrol(session, staff, trainer, iteration, learners) -> None:  # type: ignore[no-untyped-def]
+    view = await trainings.iteration_view(session, staff, iteration.id)
+    await trainings.add_trainer(session, staff, view, trainer.id)
+    code = await trainings.current_code(session, iteration)
+    assert code is not None
+    for learner in learners:
+        await trainings.join_with_code(session, learner, {"code": code.code})
+
+
+async def print_summary(db: Database) -> None:
+    print(f"\nDemo accounts (password: {PASSWORD}):")
+    print("  learners:  apprenant1@demo.test … apprenant12@demo.test")
+    for email, name, _role in STAFF:
+        print(f"  {email:<24} {name}")
+    async with db.session() as session:
+        rows = await session.exec(select(Iteration).order_by(col(Iteration.id)))
+        today = datetime.now(DISPLAY_TIMEZONE).date()
+        current = [it for it in rows if it.ends_on >= today]
+        if current:
+            print("\nJoin codes of the current iterations:")
+        for iteration in current:
+            code = await trainings.current_code(session, iteration)
+            if code:
+                print(f"  {trainings.format_code(code.code)}  {iteration.name} (#{iteration.id})")
+    print()

@@ -1,0 +1,132 @@
+"""Form parsing: every field is checked and each problem gets a message in the user's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from community.i18n import DISPLAY_TIMEZONE, _
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+class FormError(Exception):
+    """Input that cannot be accepted; `errors` maps a field name to its message."""
+
+    def __init__(self, errors: dict[str, str], values: Mapping[str, str] | None = None) -> None:
+        super().__init__(errors)
+        self.errors = errors
+        self.values = dict(values or {})
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text field: trimmed, with a length limit; optional ones may be empty."""
+
+    name: str
+    max_length: int
+    required: bool = True
+    min_length: int = 0
+    multiline: bool = False
+
+    def clean(self, raw: str) -> str:
+        value = raw.strip() if self.multiline else " ".join(raw.split())
+        if not value:
+            if self.required:
+                raise ValueError(_("This field is required."))
+            return value
+        if len(value) > self.max_length:
+            raise ValueError(_("At most %(n)s characters.", n=self.max_length))
+        if len(value) < self.min_length:
+            raise ValueError(_("At least %(n)s characters.", n=self.min_length))
+        return value
+
+
+@dataclass(frozen=True)
+class Email(Text):
+    max_length: int = 254
+
+    def clean(self, raw: str) -> str:
+        value = super().clean(raw).lower()
+        if value and not EMAIL.match(value):
+            raise ValueError(_("Enter a valid email address, such as nom@exemple.fr."))
+        return value
+
+
+@dataclass(frozen=True)
+class Password(Text):
+    max_length: int = 128
+    min_length: int = 10
+
+    def clean(self, raw: str) -> str:
+        # Passwords are taken as typed: spaces count.
+        if not raw:
+            raise ValueError(_("This field is required."))
+        if len(raw) > self.max_length:
+            raise ValueError(_("At most %(n)s characters.", n=self.max_length))
+        if len(raw) < self.min_length:
+            raise ValueError(_("At least %(n)s characters.", n=self.min_length))
+        return raw
+
+
+@dataclass(frozen=True)
+class Choice(Text):
+    choices: tuple[str, ...] = ()
+    max_length: int = 40
+
+    def clean(self, raw: str) -> str:
+        value = super().clean(raw)
+        if value and value not in self.choices:
+            raise ValueError(_("Choose one of the options."))
+        return value
+
+
+@dataclass(frozen=True)
+class Day(Text):
+    max_length: int = 10
+
+    def clean(self, raw: str) -> date | None:  # type: ignore[override]
+        value = super().clean(raw)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(_("Enter a date.")) from None
+
+
+@dataclass(frozen=True)
+class Moment(Text):
+    """A local date and time, as typed in Paris, stored in UTC."""
+
+    max_length: int = 16
+
+    def clean(self, raw: str) -> datetime | None:  # type: ignore[override]
+        value = super().clean(raw)
+        if not value:
+            return None
+        try:
+            local = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(_("Enter a date and a time.")) from None
+        return local.replace(tzinfo=DISPLAY_TIMEZONE)
+
+
+def parse(data: Mapping[str, str], *fields: Text) -> dict:
+    """Clean every field; raise one FormError naming all the problems at once."""
+    values: dict = {}
+    errors: dict[str, str] = {}
+    for field in fields:
+        raw = data.get(field.name, "")
+        if not isinstance(raw, str):
+            errors[field.name] = _("This field is required.")
+            continue
+        try:
+            values[field.name] = field.clean(raw)
+        except ValueError as exc:
+            errors[field.name] = str(exc)
+    if errors:
+        raise FormError(errors, {f.name: str(data.get(f.name, "")) for f in fields})
+    return values

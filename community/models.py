@@ -1,0 +1,130 @@
+"""SQLModel tables: people, providers, trainings, iterations, sessions, enrolments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names on SQLite and PostgreSQL, so migrations can refer to them.
+SQLModel.metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# Enumerations are stored as plain strings: no PostgreSQL enum types to migrate.
+class Role(StrEnum):
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class TrainingFormat(StrEnum):
+    CLASSIC = "classic"
+    FLIPPED = "flipped"
+    REVERSE_WORK_STUDY = "reverse_work_study"
+    OTHER = "other"
+
+
+class EnrolmentRole(StrEnum):
+    LEARNER = "learner"
+    TRAINER = "trainer"
+
+
+class Provider(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(default=Role.LEARNER, max_length=16)
+    # Trainers and provider staff belong to one provider; learners meet providers
+    # through their enrolments.
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    locale: str | None = Field(default=None, max_length=5)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a token; only its hash is stored."""
+
+    __tablename__ = "web_session"
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class Training(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=4000)
+    format: str = Field(default=TrainingFormat.CLASSIC, max_length=24)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Iteration(SQLModel, table=True):
+    """One run of a training: a cohort, or a version of the training."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    training_id: int = Field(foreign_key="training.id", index=True)
+    name: str = Field(max_length=120)
+    starts_on: date
+    ends_on: date
+    changes_note: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CourseSession(SQLModel, table=True):
+    """A dated unit of an iteration (a class, a workshop, a day in the field)."""
+
+    __tablename__ = "course_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    iteration_id: int = Field(foreign_key="iteration.id", index=True)
+    title: str = Field(max_length=120)
+    starts_at: datetime
+    ends_at: datetime
+
+
+class Enrolment(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("iteration_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    iteration_id: int = Field(foreign_key="iteration.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: str = Field(default=EnrolmentRole.LEARNER, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class JoinCode(SQLModel, table=True):
+    __tablename__ = "join_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=6, unique=True, index=True)
+    iteration_id: int = Field(foreign_key="iteration.id", index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None

@@ -1,0 +1,50 @@
+"""Who may do what, in one place. Every rule is a pure function of facts the areas look up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from community.models import EnrolmentRole, Role, User
+
+
+@dataclass(frozen=True)
+class IterationFacts:
+    """What decides access to an iteration: whose provider it is, and the viewer's enrolment."""
+
+    provider_id: int
+    enrolment_role: str | None
+
+
+def is_provider_staff(user: User | None, provider_id: int) -> bool:
+    if user is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.STAFF and user.provider_id == provider_id
+
+
+def can_view_iteration(user: User | None, facts: IterationFacts) -> bool:
+    return user is not None and (
+        facts.enrolment_role is not None or is_provider_staff(user, facts.provider_id)
+    )
+
+
+def teaches(user: User | None, facts: IterationFacts) -> bool:
+    return user is not None and facts.enrolment_role == EnrolmentRole.TRAINER
+
+
+def can_see_join_code(user: User | None, facts: IterationFacts) -> bool:
+    return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
+
+
+def can_manage_iteration(user: User | None, facts: IterationFacts) -> bool:
+    """Add sessions and trainers, renew the join code."""
+    return is_provider_staff(user, facts.provider_id)
+
+
+def can_manage_trainings(user: User | None, provider_id: int) -> bool:
+    return is_provider_staff(user, provider_id)
+
+
+def can_join_iterations(user: User | None) -> bool:
+    return user is not None and user.role == Role.LEARNER

@@ -1,0 +1,84 @@
+"""The Jinja environment, translated, and page-or-fragment rendering."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from community import i18n
+from community.settings import ROOT
+
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+
+
+@cache
+def asset_version(path: str) -> str:
+    """A content hash in static URLs, so browsers may cache them for good."""
+    return hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(path: str) -> str:
+    return f"/static/{path}?v={asset_version(path)}"
+
+
+def make_environment(folder: Path = TEMPLATES) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.raw_gettext, ngettext=i18n.raw_ngettext, newstyle=True
+    )
+    env.globals.update(static_url=static_url, session_time=i18n.session_time)
+    env.filters.update(date=i18n.show_date, datetime=i18n.show_datetime)
+    return env
+
+
+environment = make_environment()
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx asked for a region of the page rather than a whole page."""
+    headers = request.headers
+    return headers.get("hx-request") == "true" and headers.get("hx-request-type") == "partial"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    block: str | None = None,
+) -> HTMLResponse:
+    """The whole page, or only `block` when htmx swaps that region."""
+    template = environment.get_template(name)
+    full = {**page_context(request), **(context or {})}
+    if block and wants_fragment(request):
+        html = "".join(template.blocks[block](template.new_context(full)))
+    else:
+        html = template.render(full)
+    return HTMLResponse(html, status_code=status_code, headers={"Vary": "Cookie, Accept-Language"})
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    visitor = request.scope.get("state", {}).get("visitor")
+    return {
+        "request": request,
+        "user": visitor.user if visitor else None,
+        "csrf_token": visitor.csrf_token if visitor else "",
+        "locale": i18n.current_locale(),
+        "errors": {},
+        "values": {},
+    }

@@ -1,0 +1,67 @@
+"""Counting attempts per key in fixed windows: in Redis when configured, in memory otherwise.
+
+When Redis fails, counting goes on in this process's memory: a limit is never lifted
+because a server is down.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    attempts: int
+    seconds: int
+
+
+SIGN_IN_PER_ACCOUNT = Limit("signin-account", attempts=10, seconds=15 * 60)
+SIGN_IN_PER_IP = Limit("signin-ip", attempts=50, seconds=15 * 60)
+SIGN_UP_PER_IP = Limit("signup-ip", attempts=20, seconds=60 * 60)
+JOIN_PER_USER = Limit("join-user", attempts=20, seconds=15 * 60)
+
+
+class Throttle:
+    def __init__(self, redis: Redis | None = None, prefix: str = "ruche:throttle") -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._memory: dict[str, tuple[float, int]] = {}
+
+    async def hit(self, limit: Limit, key: str) -> int | None:
+        """Count one attempt; None when allowed, else the seconds to wait."""
+        name = f"{self._prefix}:{limit.name}:{key}"
+        if self._redis is not None:
+            try:
+                return await self._hit_redis(limit, name)
+            except (RedisError, OSError) as exc:
+                log.warning("throttle: Redis unavailable, counting in memory: %s", exc)
+        return self._hit_memory(limit, name)
+
+    async def _hit_redis(self, limit: Limit, name: str) -> int | None:
+        assert self._redis is not None
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, limit.seconds, nx=True)
+            pipe.ttl(name)
+            count, _set, ttl = await pipe.execute()
+        return max(int(ttl), 1) if count > limit.attempts else None
+
+    def _hit_memory(self, limit: Limit, name: str) -> int | None:
+        now = time.monotonic()
+        expires, count = self._memory.get(name, (0.0, 0))
+        if expires <= now:
+            expires, count = now + limit.seconds, 0
+        count += 1
+        self._memory[name] = (expires, count)
+        if len(self._memory) > 100_000:
+            self._memory = {k: v for k, v in self._memory.items() if v[0] > now}
+        return max(math.ceil(expires - now), 1) if count > limit.attempts else None

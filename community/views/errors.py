@@ -1,0 +1,66 @@
+"""Error pages in the visitor's language; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from community.i18n import _
+from community.security import add_security_headers
+from community.templating import render
+
+log = logging.getLogger(__name__)
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (
+            _("Not allowed"),
+            _("This action was refused. Reload the page and try again."),
+        ),
+        404: (_("Page not found"), _("This page does not exist, or you cannot see it.")),
+        405: (_("Not allowed"), _("This address does not accept this kind of request.")),
+        413: (_("Too large"), _("What you sent is too large.")),
+        429: (
+            _("Too many attempts"),
+            _("Too many attempts in a short time. Wait a few minutes and try again."),
+        ),
+        500: (_("Something went wrong"), _("An error occurred on our side. Try again shortly.")),
+    }
+
+
+def error_page(request: Request, status_code: int) -> HTMLResponse:
+    titles = _titles()
+    title, message = titles.get(status_code, titles[500 if status_code >= 500 else 400])
+    return render(
+        request, "error.html", {"title": title, "message": message}, status_code=status_code
+    )
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    response = error_page(request, exc.status_code)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # This handler runs outside the other middleware, so it adds the headers itself.
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    try:
+        response: Response = error_page(request, 500)
+    except Exception:
+        response = HTMLResponse("<h1>Erreur / Error</h1>", status_code=500)
+    add_security_headers(response.headers, request.url.scheme == "https")
+    return response
+
+
+async def refuse(scope: Scope, receive: Receive, send: Send, status_code: int) -> None:
+    """For middleware that stops a request before it reaches a view."""
+    await error_page(Request(scope, receive), status_code)(scope, receive, send)

@@ -1,0 +1,46 @@
+"""The home page, which tells each person what to do next, and the health check."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from community import trainings
+from community.models import Role
+from community.templating import render
+from community.views import current_user, db
+
+
+async def home(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return render(request, "home.html")
+    async with db(request).session() as session:
+        mine = await trainings.my_iterations(session, user)
+        provider = await trainings.provider_of(session, user)
+        offered = (
+            await trainings.provider_trainings(session, provider.id)
+            if provider and user.role in (Role.STAFF, Role.ADMIN)
+            else []
+        )
+    return render(
+        request,
+        "home.html",
+        {"iterations": mine, "provider": provider, "trainings": offered},
+    )
+
+
+async def healthz(request: Request) -> Response:
+    state = request.app.state
+    checks = {"db": state.db.ping(), "broker": state.broker.ping()}
+    report: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            await asyncio.wait_for(check, timeout=2)
+            report[name] = "ok"
+        except Exception as exc:  # any failure means "down", whatever raised it
+            report[name] = f"down: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in report.values())
+    return JSONResponse(report, status_code=200 if healthy else 503)

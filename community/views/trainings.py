@@ -1,0 +1,182 @@
+"""Joining with a code, the iteration page, and the provider's trainings."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from community import permissions, throttle, trainings
+from community.forms import FormError
+from community.models import TrainingFormat, User
+from community.templating import render
+from community.views import current_user, db, form_data, redirect, throttled
+
+
+def _signed_in(request: Request) -> User:
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(404)
+    return user
+
+
+def _path_id(request: Request, name: str) -> int:
+    return int(request.path_params[name])
+
+
+async def join_form(request: Request) -> Response:
+    if current_user(request) is None:
+        return redirect("/signin?next=/join")
+    return render(request, "join.html", {"values": {"code": request.query_params.get("code", "")}})
+
+
+async def join(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        return redirect("/signin?next=/join")
+    data = await form_data(request)
+    refused = await throttled(request, (throttle.JOIN_PER_USER, str(user.id)))
+    if refused:
+        return refused
+    try:
+        async with db(request).session() as session:
+            iteration = await trainings.join_with_code(session, user, data)
+    except FormError as exc:
+        context = {"errors": exc.errors, "values": exc.values}
+        return render(request, "join.html", context, status_code=422)
+    return redirect(f"/iterations/{iteration.id}")
+
+
+async def _iteration_context(request: Request, **extra: object) -> dict:
+    user = _signed_in(request)
+    async with db(request).session() as session:
+        try:
+            view = await trainings.iteration_view(session, user, _path_id(request, "iteration_id"))
+        except trainings.NotFound:
+            raise HTTPException(404) from None
+        can_manage = permissions.can_manage_iteration(user, view.facts)
+        code = (
+            await trainings.current_code(session, view.iteration)
+            if permissions.can_see_join_code(user, view.facts)
+            else None
+        )
+        return {
+            "view": view,
+            "sessions": await trainings.sessions_of(session, view.iteration),
+            "people": await trainings.people_of(session, view.iteration),
+            "code": trainings.format_code(code.code) if code else None,
+            "code_expires": code.expires_at if code else None,
+            "can_manage": can_manage,
+            "trainers": [
+                (trainer.id, trainer.display_name)
+                for trainer in await trainings.provider_trainers(session, view.facts.provider_id)
+                if can_manage
+            ],
+            **extra,
+        }
+
+
+async def iteration_page(request: Request) -> Response:
+    return render(request, "iteration.html", await _iteration_context(request))
+
+
+async def _manage(request: Request, action: str) -> Response:
+    """Run one staff action on an iteration; on bad input, re-render the page with messages."""
+    user = _signed_in(request)
+    iteration_id = _path_id(request, "iteration_id")
+    data = await form_data(request)
+    settings = request.app.state.settings
+    try:
+        async with db(request).session() as session:
+            try:
+                view = await trainings.iteration_view(session, user, iteration_id)
+            except trainings.NotFound:
+                raise HTTPException(404) from None
+            if action == "session":
+                await trainings.add_session(session, user, view, data)
+            elif action == "trainer":
+                await trainings.add_trainer(session, user, view, _int(data.get("trainer_id")))
+            else:
+                await trainings.renew_code(session, user, view, settings.join_code_days)
+    except trainings.Forbidden:
+        raise HTTPException(403) from None
+    except FormError as exc:
+        context = await _iteration_context(request, errors=exc.errors, values=exc.values)
+        return render(request, "iteration.html", context, status_code=422)
+    return redirect(f"/iterations/{iteration_id}")
+
+
+def _int(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
+
+
+async def add_session(request: Request) -> Response:
+    return await _manage(request, "session")
+
+
+async def add_trainer(request: Request) -> Response:
+    return await _manage(request, "trainer")
+
+
+async def renew_code(request: Request) -> Response:
+    return await _manage(request, "code")
+
+
+def _staff_provider(request: Request) -> tuple[User, int]:
+    user = _signed_in(request)
+    if user.provider_id is None or not permissions.can_manage_trainings(user, user.provider_id):
+        raise HTTPException(404)
+    return user, user.provider_id
+
+
+async def trainings_page(request: Request, **extra: object) -> Response:
+    _user, provider_id = _staff_provider(request)
+    async with db(request).session() as session:
+        rows = await trainings.provider_trainings(session, provider_id)
+    context = {"trainings": rows, "formats": list(TrainingFormat), **extra}
+    return render(request, "trainings.html", context, status_code=422 if extra else 200)
+
+
+async def create_training(request: Request) -> Response:
+    user, provider_id = _staff_provider(request)
+    data = await form_data(request)
+    try:
+        async with db(request).session() as session:
+            training = await trainings.create_training(session, user, provider_id, data)
+    except FormError as exc:
+        return await trainings_page(request, errors=exc.errors, values=exc.values)
+    return redirect(f"/trainings/{training.id}")
+
+
+async def training_page(request: Request, **extra: object) -> Response:
+    user = _signed_in(request)
+    async with db(request).session() as session:
+        try:
+            training = await trainings.training_for_staff(
+                session, user, _path_id(request, "training_id")
+            )
+        except trainings.NotFound:
+            raise HTTPException(404) from None
+        iterations = await trainings.iterations_of(session, training)
+    context = {"training": training, "iterations": iterations, **extra}
+    return render(request, "training.html", context, status_code=422 if extra else 200)
+
+
+async def create_iteration(request: Request) -> Response:
+    user = _signed_in(request)
+    data = await form_data(request)
+    settings = request.app.state.settings
+    try:
+        async with db(request).session() as session:
+            try:
+                training = await trainings.training_for_staff(
+                    session, user, _path_id(request, "training_id")
+                )
+            except trainings.NotFound:
+                raise HTTPException(404) from None
+            iteration = await trainings.create_iteration(
+                session, user, training, data, code_days=settings.join_code_days
+            )
+    except FormError as exc:
+        return await training_page(request, errors=exc.errors, values=exc.values)
+    return redirect(f"/iterations/{iteration.id}")

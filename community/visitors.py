@@ -1,0 +1,95 @@
+"""Who is on the other end: the session cookie, read for every request and websocket."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from community import accounts, i18n
+from community.database import Database
+from community.models import User
+from community.settings import Settings
+
+LOCALE_COOKIE = "ruche_lang"
+
+
+@dataclass
+class Visitor:
+    """The browser's session token, its user if signed in, and whether the cookie must change.
+
+    Every visitor has a token, signed in or not, so that the sign-in form itself carries
+    a CSRF token bound to this browser.
+    """
+
+    token: str
+    user: User | None
+    secret: str
+    cookie_changed: bool = False
+
+    @property
+    def csrf_token(self) -> str:
+        return hmac.new(self.secret.encode(), self.token.encode(), hashlib.sha256).hexdigest()
+
+    def switch(self, token: str, user: User | None) -> None:
+        """A new session id at sign-in and sign-out: the old one is worth nothing after."""
+        self.token, self.user, self.cookie_changed = token, user, True
+
+
+def cookie_name(scope: Scope) -> str:
+    # The __Host- prefix pins the cookie to this host and path, but browsers only take
+    # it over https.
+    return "__Host-ruche" if scope.get("scheme") in ("https", "wss") else "ruche"
+
+
+class VisitorMiddleware:
+    def __init__(self, app: ASGIApp, *, settings: Settings, db: Database) -> None:
+        self.app = app
+        self.settings = settings
+        self.db = db
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        conn = HTTPConnection(scope)
+        token = conn.cookies.get(cookie_name(scope))
+        user = None
+        if token:
+            async with self.db.session() as db:
+                user = await accounts.user_for_token(db, token)
+        visitor = Visitor(
+            token=token or accounts.new_token(),
+            user=user,
+            secret=self.settings.secret_key,
+            cookie_changed=not token,
+        )
+        scope.setdefault("state", {})["visitor"] = visitor
+        i18n.set_locale(
+            i18n.negotiate(
+                user.locale if user else None,
+                conn.cookies.get(LOCALE_COOKIE),
+                conn.headers.get("accept-language"),
+            )
+        )
+        if scope["type"] == "websocket":
+            return await self.app(scope, receive, send)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and visitor.cookie_changed:
+                headers = MutableHeaders(scope=message)
+                headers.append("set-cookie", self._cookie(scope, visitor.token))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _cookie(self, scope: Scope, token: str) -> str:
+        secure = "; Secure" if scope.get("scheme") == "https" else ""
+        max_age = self.settings.session_days * 86400
+        return (
+            f"{cookie_name(scope)}={token}; Path=/; Max-Age={max_age}; "
+            f"HttpOnly; SameSite=Lax{secure}"
+        )
