@@ -85,7 +85,7 @@ class Choice(Text):
 
 @dataclass(frozen=True)
 class Day(Text):
-    max_length: int = 10
+    max_length: int = 40  # longer input is reported as "not a date", which it is
 
     def clean(self, raw: str) -> date | None:  # type: ignore[override]
         value = super().clean(raw)
@@ -101,7 +101,7 @@ class Day(Text):
 class Moment(Text):
     """A local date and time, as typed in Paris, stored in UTC."""
 
-    max_length: int = 16
+    max_length: int = 40
 
     def clean(self, raw: str) -> datetime | None:  # type: ignore[override]
         value = super().clean(raw)

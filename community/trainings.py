@@ -136,10 +136,15 @@ async def add_trainer(db: AsyncSession, user: User, view: IterationView, trainer
 
 async def _enrol(db: AsyncSession, iteration: Iteration, user: User, role: str) -> bool:
     """Enrol once; a second enrolment is a no-op. True when a row was written."""
+    already = select(Enrolment.id).where(
+        Enrolment.iteration_id == iteration.id, Enrolment.user_id == user.id
+    )
+    if (await db.exec(already)).first() is not None:
+        return False
     db.add(Enrolment(iteration_id=iteration.id, user_id=user.id, role=role))
     try:
         await db.commit()
-    except IntegrityError:
+    except IntegrityError:  # the same enrolment, written a moment ago by a double submit
         await db.rollback()
         return False
     return True
@@ -203,9 +208,13 @@ async def join_with_code(db: AsyncSession, user: User, data: dict[str, str]) -> 
         raise forms.FormError(
             {"code": _("This code has expired. Ask your trainer for the new one.")}, data
         )
-    iteration = await db.get(Iteration, row.iteration_id)
+    iteration_id = row.iteration_id
+    iteration = await db.get(Iteration, iteration_id)
     assert iteration is not None
     await _enrol(db, iteration, user, EnrolmentRole.LEARNER)
+    # Loaded again: a lost race in _enrol rolls back and expires what the session held.
+    iteration = await db.get(Iteration, iteration_id)
+    assert iteration is not None
     return iteration
 
 

@@ -1,0 +1,43 @@
+# Ruche: `make run` serves the app with demo data, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCALES := community/locales
+BABEL_CFG := $(LOCALES)/babel.cfg
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint messages compile-messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+compile-messages: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALES) -l fr
+
+## Extract the strings to translate and merge them into the catalogues.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F $(BABEL_CFG) -k _ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --omit-header -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l fr \
+		--width 100 --no-fuzzy-matching
+
+run: compile-messages
+	$(BIN)/ruche migrate
+	$(BIN)/ruche demo --if-empty
+	$(BIN)/ruche serve
+
+test: compile-messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy community realtime
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,157 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+the app with its lifespan, an HTTP client, and browsers.
+
+CI sets RUCHE_REQUIRE_SERVICES=1: there, a test that cannot reach PostgreSQL, Redis or
+Chromium fails instead of skipping, and any skip at all fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx2
+import pytest
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from community import demo, migrate
+from community.accounts import Passwords
+from community.app import create_app
+from community.database import Database
+from community.settings import Settings
+
+STRICT = os.environ.get("RUCHE_REQUIRE_SERVICES") == "1"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+BASE = "http://testserver"
+
+
+def need(available: object, reason: str) -> None:
+    """Skip a test whose service is missing; in CI, fail it."""
+    if available:
+        return
+    if STRICT:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if STRICT and skipped and exitstatus == 0:
+        reporter.write_line(f"FAILED: {len(skipped)} test(s) skipped; CI runs every test.")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+def _pg_dsn(url: str, database: str | None = None) -> str:
+    dsn = re.sub(r"^postgres(ql)?(\+asyncpg)?://", "postgresql://", url)
+    return dsn if database is None else dsn.rsplit("/", 1)[0] + "/" + database
+
+
+def _pg_async_url(url: str, database: str) -> str:
+    return _pg_dsn(url, database).replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+async def _pg_admin(sql: str) -> None:
+    assert POSTGRES_URL
+    conn = await asyncpg.connect(_pg_dsn(POSTGRES_URL))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per test session; each test gets a copy."""
+    if POSTGRES_URL:
+        import asyncio
+
+        name = f"ruche_tpl_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        migrate.upgrade(_pg_async_url(POSTGRES_URL, name))
+        yield name
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        migrate.upgrade(f"sqlite+aiosqlite:///{path}")
+        yield str(path)
+
+
+@pytest.fixture
+async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
+    if POSTGRES_URL:
+        name = f"ruche_t_{uuid.uuid4().hex[:12]}"
+        await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+        yield _pg_async_url(POSTGRES_URL, name)
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path / "ruche.db"
+        shutil.copy(migrated_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str | None]:
+    """The test Redis, emptied, or None when the suite runs without one."""
+    if not REDIS_URL:
+        yield None
+        return
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    await client.aclose()
+    yield REDIS_URL
+
+
+@pytest.fixture
+def settings(database_url: str, redis_url: str | None) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key="test-secret-" + "x" * 32,
+        hashing_profile="fast",
+        allowed_hosts=("testserver", "127.0.0.1", "localhost"),
+    )
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def demo_data(db: Database) -> None:
+    await demo.load(db, Passwords("fast"))
+
+
+# --- the app -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
+    async with make_client(app) as http:
+        yield http
+
+
+def make_client(app: Starlette, ip: str = "127.0.0.1") -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app, client=(ip, 40000)), base_url=BASE
+    )
