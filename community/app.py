@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from redis.asyncio import Redis
 from starlette.applications import Starlette
@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from community import migrate
 from community.accounts import Passwords
 from community.database import Database
-from community.security import CSRFMiddleware, SecurityHeadersMiddleware
+from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
 from community.settings import Settings
 from community.templating import STATIC
 from community.throttle import Throttle
@@ -62,18 +62,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await migrate.check_is_migrated(db.engine)
-        broker = make_broker(settings.redis_url)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        app.state.broker = broker
-        app.state.throttle = Throttle(redis)
-        try:
-            yield
-        finally:
-            await broker.close()
+        async with AsyncExitStack() as cleanup:
+            cleanup.push_async_callback(db.dispose)
+            await migrate.check_is_migrated(db.engine)
+            broker = make_broker(settings.redis_url)
+            cleanup.push_async_callback(broker.close)
+            redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
             if redis is not None:
-                await redis.aclose()
-            await db.dispose()
+                cleanup.push_async_callback(redis.aclose)
+            app.state.broker = broker
+            app.state.throttle = Throttle(redis)
+            yield
 
     app = Starlette(
         routes=routes(),
@@ -81,11 +80,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(SecurityHeadersMiddleware),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(VisitorMiddleware, settings=settings, db=db),
-            Middleware(CSRFMiddleware, max_body=settings.max_body_bytes, refuse=errors.refuse),
+            Middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes, refuse=errors.refuse),
+            Middleware(CSRFMiddleware, refuse=errors.refuse),
         ],
         exception_handlers={HTTPException: errors.http_exception, Exception: errors.server_error},
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.db = db

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -63,12 +64,39 @@ def same_origin(headers: Headers) -> bool:
     return urlsplit(origin).netloc == headers.get("host", "") and origin != "null"
 
 
-class CSRFMiddleware:
-    """A token bound to the visitor's session, from the X-CSRF-Token header or a form field."""
+class BodyLimitMiddleware:
+    """Refuse request bodies over the limit, with the app's own error page."""
 
     def __init__(self, app: ASGIApp, *, max_body: int, refuse: Responder) -> None:
         self.app = app
         self.max_body = max_body
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body:
+            return await self.refuse(scope, receive, send, 413)
+        received = 0
+
+        async def limited() -> Message:
+            # A body sent without a length (chunked) is counted as it arrives.
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                raise HTTPException(413)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class CSRFMiddleware:
+    """A token bound to the visitor's session, from the X-CSRF-Token header or a form field."""
+
+    def __init__(self, app: ASGIApp, *, refuse: Responder) -> None:
+        self.app = app
         self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -81,9 +109,10 @@ class CSRFMiddleware:
         if submitted is None and headers.get("content-type", "").startswith(
             "application/x-www-form-urlencoded"
         ):
-            body = await _read_body(receive, self.max_body)
-            if body is None:
-                return await self.refuse(scope, receive, send, 413)
+            try:
+                body = await _read_body(receive)
+            except HTTPException as exc:
+                return await self.refuse(scope, receive, send, exc.status_code)
             submitted = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [None])[0]
             receive = _replay(body, receive)
         expected = scope["state"]["visitor"].csrf_token
@@ -92,16 +121,12 @@ class CSRFMiddleware:
         await self.app(scope, receive, send)
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
+async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
-    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return b"".join(chunks)
-        size += len(message.get("body", b""))
-        if size > limit:
-            return None
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)

@@ -151,7 +151,10 @@ async def client(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
         yield http
 
 
-def make_client(app: Starlette, ip: str = "127.0.0.1") -> httpx2.AsyncClient:
-    return httpx2.AsyncClient(
-        transport=httpx2.ASGITransport(app=app, client=(ip, 40000)), base_url=BASE
+def make_client(
+    app: Starlette, ip: str = "127.0.0.1", raise_app_exceptions: bool = True
+) -> httpx2.AsyncClient:
+    transport = httpx2.ASGITransport(
+        app=app, client=(ip, 40000), raise_app_exceptions=raise_app_exceptions
     )
+    return httpx2.AsyncClient(transport=transport, base_url=BASE)

@@ -76,7 +76,9 @@ async def test_wrong_password_and_unknown_email_get_the_same_answer(client, demo
     def errors(html: str) -> list[str]:
         return re.findall(r'class="field-error">([^<]*)<', html)
 
-    assert errors(wrong.text) == errors(unknown.text) == ["Adresse e-mail ou mot de passe incorrect."]
+    assert (
+        errors(wrong.text) == errors(unknown.text) == ["Adresse e-mail ou mot de passe incorrect."]
+    )
 
 
 async def test_sign_in_rotates_the_session_and_sign_out_kills_it(client, app, demo_data):
@@ -123,9 +125,7 @@ async def test_profile_changes_name_and_language(client, demo_data):
     page = await client.get("/profile?saved=1")
     assert "Your profile is saved." in page.text
     assert '<html lang="en">' in page.text
-    bad = await post_form(
-        client, "/profile", {"display_name": "", "locale": "de"}, page="/profile"
-    )
+    bad = await post_form(client, "/profile", {"display_name": "", "locale": "de"}, page="/profile")
     assert bad.status_code == 422
     assert "This field is required." in bad.text
     assert "Choose one of the options." in bad.text

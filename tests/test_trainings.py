@@ -80,9 +80,7 @@ async def test_renewing_the_code_retires_the_old_one(client, db, demo_data):
 
 async def test_only_learners_join_with_a_code(client, db, demo_data):
     await sign_in(client, "formateur2@demo.test")
-    response = await post_form(
-        client, "/join", {"code": await current_code(db, 2)}, page="/join"
-    )
+    response = await post_form(client, "/join", {"code": await current_code(db, 2)}, page="/join")
     assert response.status_code == 422
     assert await enrolments(db, 2) == 7
 
@@ -133,7 +131,11 @@ async def test_staff_create_a_training_a_group_and_its_sessions(client, db, demo
     session = await post_form(
         client,
         f"{iteration_url}/sessions",
-        {"title": "Premier atelier", "starts_at": "2027-01-05T09:00", "ends_at": "2027-01-05T12:00"},
+        {
+            "title": "Premier atelier",
+            "starts_at": "2027-01-05T09:00",
+            "ends_at": "2027-01-05T12:00",
+        },
         page=iteration_url,
     )
     assert session.status_code == 303

@@ -1,0 +1,32 @@
+"""The demo data: what the README promises, loaded once however often it is asked for."""
+
+from __future__ import annotations
+
+from sqlmodel import col, func, select
+
+from community import demo
+from community.models import Enrolment, Iteration, Training, User
+
+
+async def count(db, column) -> int:
+    async with db.session() as session:
+        return (await session.exec(select(func.count(column)))).one()
+
+
+async def test_demo_data_matches_the_design(db, demo_data, settings, capsys):
+    assert await count(db, col(User.id)) == 16
+    assert await count(db, col(Training.id)) == 2
+    assert await count(db, col(Iteration.id)) == 4
+    async with db.session() as session:
+        formats = set((await session.exec(select(Training.format))).all())
+        emails = set((await session.exec(select(User.email))).all())
+    assert formats == {"classic", "flipped"}
+    assert {f"apprenant{n}@demo.test" for n in range(1, 13)} <= emails
+    assert {"formateur1@demo.test", "organisme@demo.test", "admin@demo.test"} <= emails
+
+    await demo.run(settings)  # a second run changes nothing
+    assert await count(db, col(User.id)) == 16
+    assert await count(db, col(Enrolment.id)) == 4 * 7
+    out = capsys.readouterr().out
+    assert "demo-ruche-2026" in out
+    assert "Join codes" in out
