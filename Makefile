@@ -37,7 +37,6 @@ test: compile-messages
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy community realtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -65,3 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigurationError as exc:
         sys.exit(f"ruche: {exc}")
     args.run(settings, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -214,9 +214,11 @@ async def test_errors_never_show_a_stack_trace(settings):
 
     app = create_app(settings)
     app.router.routes.insert(0, Route("/boom", boom))
-    async with app.router.lifespan_context(app):
-        async with make_client(app, raise_app_exceptions=False) as http:
-            response = await http.get("/boom")
+    async with (
+        app.router.lifespan_context(app),
+        make_client(app, raise_app_exceptions=False) as http,
+    ):
+        response = await http.get("/boom")
     assert response.status_code == 500
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from community import permissions, throttle, trainings
 from community.forms import FormError
-from community.models import TrainingFormat, User
+from community.models import EnrolmentRole, TrainingFormat, User
 from community.templating import render
 from community.views import current_user, db, form_data, redirect, throttled
 
@@ -60,17 +60,18 @@ async def _iteration_context(request: Request, **extra: object) -> dict:
             if permissions.can_see_join_code(user, view.facts)
             else None
         )
+        people = await trainings.people_of(session, view.iteration)
         return {
             "view": view,
             "sessions": await trainings.sessions_of(session, view.iteration),
-            "people": await trainings.people_of(session, view.iteration),
+            "people": people,
             "code": trainings.format_code(code.code) if code else None,
             "code_expires": code.expires_at if code else None,
             "can_manage": can_manage,
             "trainers": [
                 (trainer.id, trainer.display_name)
                 for trainer in await trainings.provider_trainers(session, view.facts.provider_id)
-                if can_manage
+                if can_manage and trainer not in people[EnrolmentRole.TRAINER]
             ],
             **extra,
         }

@@ -1,0 +1,138 @@
+"""A real server (`ruche migrate`, `ruche demo`, `ruche serve` in a subprocess) and Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_admin, _pg_async_url, need
+
+CHROMIUM = Path(os.environ.get("RUCHE_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Server:
+    url: str
+    codes: list[str]
+    process: subprocess.Popen
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app as `make run` serves it, with the demo data, on a free port."""
+    folder = tmp_path_factory.mktemp("server")
+    database = None
+    if POSTGRES_URL:
+        database = f"ruche_e2e_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{database}"'))
+        database_url = _pg_async_url(POSTGRES_URL, database)
+    else:
+        database_url = f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "RUCHE_HASHING": "fast",
+        "PORT": str(port),
+    }
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+    ruche = [sys.executable, "-m", "community.cli"]
+    subprocess.run([*ruche, "migrate"], env=env, check=True, capture_output=True)
+    demo = subprocess.run([*ruche, "demo"], env=env, check=True, capture_output=True, text=True)
+    codes = re.findall(r"^\s+([A-Z2-9]{3}-[A-Z2-9]{3})\s", demo.stdout, re.MULTILINE)
+    log = folder / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([*ruche, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield Server(url=url, codes=codes, process=process)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        if database:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A fresh phone-sized browser, French, with nothing stored."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="fr-FR",
+        base_url=server.url,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda message: errors.extend(_unexpected(message)))
+    yield page
+    context.close()
+    assert errors == [], f"errors in the browser: {errors}"
+
+
+def _unexpected(message) -> list[str]:
+    """Console errors, except the browser's note on a 422: a form re-rendered with messages."""
+    if message.type != "error" or "status of 422" in message.text:
+        return []
+    return [message.text]
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
