@@ -7,11 +7,13 @@ Chromium fails instead of skipping, and any skip at all fails the run.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import asyncpg
@@ -70,17 +72,21 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
+def pg_admin_sync(sql: str) -> None:
+    """For sync fixtures; in a thread, since Playwright's sync API keeps a loop running here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _pg_admin(sql)).result()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One migrated database per test session; each test gets a copy."""
     if POSTGRES_URL:
-        import asyncio
-
         name = f"ruche_tpl_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        pg_admin_sync(f'CREATE DATABASE "{name}"')
         migrate.upgrade(_pg_async_url(POSTGRES_URL, name))
         yield name
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        pg_admin_sync(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = tmp_path_factory.mktemp("template") / "template.db"
         migrate.upgrade(f"sqlite+aiosqlite:///{path}")

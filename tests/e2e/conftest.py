@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_admin, _pg_async_url, need
+from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_async_url, need, pg_admin_sync
 
 CHROMIUM = Path(os.environ.get("RUCHE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -65,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database = None
     if POSTGRES_URL:
         database = f"ruche_e2e_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{database}"'))
+        pg_admin_sync(f'CREATE DATABASE "{database}"')
         database_url = _pg_async_url(POSTGRES_URL, database)
     else:
         database_url = f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
@@ -93,10 +92,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         process.terminate()
         process.wait(timeout=15)
         if database:
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            pg_admin_sync(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API runs an event loop in this thread while it lives, so it
+# must be gone before the async tests of other packages run.
+@pytest.fixture(scope="package")
 def browser():
     need(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
