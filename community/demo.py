@@ -13,7 +13,7 @@ from community import accounts, trainings
 from community.accounts import Passwords
 from community.database import Database
 from community.i18n import DISPLAY_TIMEZONE
-from community.models import Iteration, Provider, Role, TrainingFormat, User
+from community.models import Iteration, Provider, Role, Training, TrainingFormat, User
 from community.settings import Settings
 
 PROVIDER = "Organisme Démo"
@@ -154,13 +154,18 @@ async def print_summary(db: Database) -> None:
     for email, name, _role in STAFF:
         print(f"  {email:<24} {name}")
     async with db.session() as session:
-        rows = await session.exec(select(Iteration).order_by(col(Iteration.id)))
         today = datetime.now(DISPLAY_TIMEZONE).date()
-        current = [it for it in rows if it.ends_on >= today]
+        rows = await session.exec(
+            select(Iteration, Training)
+            .join(Training, col(Training.id) == Iteration.training_id)
+            .where(Iteration.ends_on >= today)
+            .order_by(col(Iteration.id))
+        )
+        current = list(rows)
         if current:
-            print("\nJoin codes of the current iterations:")
-        for iteration in current:
+            print("\nJoin codes of the current groups:")
+        for iteration, training in current:
             code = await trainings.current_code(session, iteration)
             if code:
-                print(f"  {trainings.format_code(code.code)}  {iteration.name} (#{iteration.id})")
+                print(f"  {trainings.format_code(code.code)}  {training.title}, {iteration.name}")
     print()

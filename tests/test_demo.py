@@ -29,4 +29,4 @@ async def test_demo_data_matches_the_design(db, demo_data, settings, capsys):
     assert await count(db, col(Enrolment.id)) == 4 * 7
     out = capsys.readouterr().out
     assert "demo-ruche-2026" in out
-    assert "Join codes" in out
+    assert "Join codes of the current groups" in out
