@@ -106,7 +106,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _session_id(token: str) -> str:
+def session_id(token: str) -> str:
     # Only a hash is stored: a leaked database does not hand out live sessions.
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -115,7 +115,7 @@ async def start_session(db: AsyncSession, user: User, days: int) -> str:
     token = new_token()
     db.add(
         WebSession(
-            id=_session_id(token), user_id=user.id, expires_at=utcnow() + timedelta(days=days)
+            id=session_id(token), user_id=user.id, expires_at=utcnow() + timedelta(days=days)
         )
     )
     await db.commit()
@@ -123,14 +123,14 @@ async def start_session(db: AsyncSession, user: User, days: int) -> str:
 
 
 async def user_for_token(db: AsyncSession, token: str) -> User | None:
-    row = await db.get(WebSession, _session_id(token))
+    row = await db.get(WebSession, session_id(token))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     return await db.get(User, row.user_id)
 
 
 async def end_session(db: AsyncSession, token: str) -> None:
-    row = await db.get(WebSession, _session_id(token))
+    row = await db.get(WebSession, session_id(token))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
         db.add(row)

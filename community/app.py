@@ -11,19 +11,20 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from community import migrate
 from community.accounts import Passwords
 from community.database import Database
+from community.live import Live
 from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
 from community.settings import Settings
 from community.templating import STATIC
 from community.throttle import Throttle
 from community.views import accounts, errors, pages, trainings
 from community.visitors import VisitorMiddleware
-from realtime import make_broker
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,21 @@ def routes() -> list[Route | Mount]:
         Route(
             "/trainings/{training_id:int}/iterations", trainings.create_iteration, methods=["POST"]
         ),
+        Route(
+            "/iterations/{iteration_id:int}/announcements",
+            trainings.post_announcement,
+            methods=["POST"],
+        ),
+        WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+
+
+class LiveSocket:
+    """The websocket of every live page; its endpoint is built with the hub at start-up."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.live.endpoint(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -65,12 +79,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with AsyncExitStack() as cleanup:
             cleanup.push_async_callback(db.dispose)
             await migrate.check_is_migrated(db.engine)
-            broker = make_broker(settings.redis_url)
-            cleanup.push_async_callback(broker.close)
             redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
             if redis is not None:
                 cleanup.push_async_callback(redis.aclose)
-            app.state.broker = broker
+            live = Live(settings, db, redis)
+            await live.hub.start()
+            cleanup.push_async_callback(live.hub.stop)
+            app.state.live = live
             app.state.throttle = Throttle(redis)
             yield
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -33,13 +34,18 @@ def make_engine(url: str) -> AsyncEngine:
 class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        self._sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False
+        # A class of its own, so that commit hooks (live events) apply to this database only.
+        self.sync_session_class: type[Session] = type("AppSession", (Session,), {})
+        self.sessionmaker = async_sessionmaker(
+            self.engine,
+            class_=AsyncSession,
+            expire_on_commit=False,
+            sync_session_class=self.sync_session_class,
         )
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
+        async with self.sessionmaker() as session:
             yield session
 
     async def ping(self) -> None:

@@ -128,3 +128,13 @@ class JoinCode(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+class Announcement(SQLModel, table=True):
+    """A short message a trainer posts to the whole group, shown live on the group's page."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    iteration_id: int = Field(foreign_key="iteration.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
+    body: str = Field(max_length=280)
+    created_at: datetime = Field(default_factory=utcnow)

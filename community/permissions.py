@@ -48,3 +48,8 @@ def can_manage_trainings(user: User | None, provider_id: int) -> bool:
 
 def can_join_iterations(user: User | None) -> bool:
     return user is not None and user.role == Role.LEARNER
+
+
+def can_announce(user: User | None, facts: IterationFacts) -> bool:
+    """Trainers of the group and provider staff speak to the whole group."""
+    return can_see_join_code(user, facts)

@@ -37,6 +37,9 @@ class Settings:
     # Argon2 parameters: "default" is RFC 9106's low-memory profile; "fast" exists for
     # the test suite only and is refused in production.
     hashing_profile: str = "default"
+    # Fault injection for the test suite only: live events are committed but not published
+    # right away, as if the process died in between; the dispatcher must deliver them.
+    fault_skip_publish: bool = False
     max_body_bytes: int = 256 * 1024
     session_days: int = 30
     join_code_days: int = 120
@@ -64,6 +67,7 @@ class Settings:
                 if h.strip()
             ),
             hashing_profile=env.get("RUCHE_HASHING", "default"),
+            fault_skip_publish=env.get("RUCHE_FAULT_SKIP_PUBLISH") == "1",
         )
         settings.validate()
         return settings
@@ -79,6 +83,8 @@ class Settings:
                 )
             if self.hashing_profile != "default":
                 raise ConfigurationError("RUCHE_HASHING may only be changed in dev")
+            if self.fault_skip_publish:
+                raise ConfigurationError("RUCHE_FAULT_SKIP_PUBLISH is for tests only")
         if self.hashing_profile not in ("default", "fast"):
             raise ConfigurationError("RUCHE_HASHING must be 'default' or 'fast'")
         if not self.allowed_hosts:

@@ -66,10 +66,16 @@ def render(
     template = environment.get_template(name)
     full = {**page_context(request), **(context or {})}
     if block and wants_fragment(request):
-        html = "".join(template.blocks[block](template.new_context(full)))
+        html = render_block(name, block, full)
     else:
         html = template.render(full)
     return HTMLResponse(html, status_code=status_code, headers={"Vary": "Cookie, Accept-Language"})
+
+
+def render_block(name: str, block: str, context: dict[str, Any]) -> str:
+    """A region alone, as pushed to live pages: the same markup the page renders."""
+    template = environment.get_template(name)
+    return "".join(template.blocks[block](template.new_context(context)))
 
 
 def page_context(request: Request) -> dict[str, Any]:

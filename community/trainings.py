@@ -65,6 +65,11 @@ class IterationView:
     facts: permissions.IterationFacts
 
 
+def live_channel(iteration_id: int) -> str:
+    """The channel of a group's page: announcements, who is here."""
+    return f"iteration:{iteration_id}"
+
+
 def format_code(code: str) -> str:
     return f"{code[:3]}-{code[3:]}"
 

@@ -1,92 +1,148 @@
-"""Brokers carry published events to every process: in-process, or Redis pub/sub."""
+"""Brokers carry events between processes: in-process for one, Redis pub/sub for many.
+
+A broker only carries; the event log is the record. A process subscribes to a channel only
+while it has a local subscriber, and after a Redis outage it subscribes again and says so,
+so that the hub can read what it missed from the log.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[str, str], None]
+Reconnected = Callable[[], Awaitable[None]]
 
 
 class Broker(Protocol):
+    async def start(self, on_message: Handler, on_reconnect: Reconnected) -> None: ...
+    async def subscribe(self, channel: str) -> None: ...
+    async def unsubscribe(self, channel: str) -> None: ...
     async def publish(self, channel: str, message: str) -> None: ...
-
-    def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[str]]: ...
-
     async def ping(self) -> None: ...
-
     async def close(self) -> None: ...
 
 
 class MemoryBroker:
-    """One process: every subscriber of a channel gets its own queue."""
+    """One process: publishing hands the message straight to the local handler."""
 
     def __init__(self) -> None:
-        self._queues: dict[str, set[asyncio.Queue[str]]] = defaultdict(set)
+        self._channels: set[str] = set()
+        self._handler: Handler | None = None
+
+    async def start(self, on_message: Handler, on_reconnect: Reconnected) -> None:
+        self._handler = on_message
+
+    async def subscribe(self, channel: str) -> None:
+        self._channels.add(channel)
+
+    async def unsubscribe(self, channel: str) -> None:
+        self._channels.discard(channel)
 
     async def publish(self, channel: str, message: str) -> None:
-        for queue in self._queues.get(channel, ()):
-            queue.put_nowait(message)
-
-    @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[str]]:
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        self._queues[channel].add(queue)
-
-        async def messages() -> AsyncIterator[str]:
-            while True:
-                yield await queue.get()
-
-        try:
-            yield messages()
-        finally:
-            self._queues[channel].discard(queue)
-            if not self._queues[channel]:
-                del self._queues[channel]
+        if self._handler is not None and channel in self._channels:
+            self._handler(channel, message)
 
     async def ping(self) -> None:
         return None
 
     async def close(self) -> None:
-        self._queues.clear()
+        self._channels.clear()
 
 
 class RedisBroker:
-    """Many processes, many machines: Redis pub/sub."""
+    """Redis pub/sub with one reading connection per process, re-established after outages."""
 
-    def __init__(self, url: str) -> None:
+    PREFIX = "rt:"
+
+    def __init__(self, url: str, *, max_backoff: float = 5.0) -> None:
         self.url = url
-        self._redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.max_backoff = max_backoff
+        self._commands = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self._channels: set[str] = set()
+        self._pubsub = None
+        self._reader: asyncio.Task | None = None
+        self._ready = asyncio.Event()
+        self._handler: Handler | None = None
+        self._on_reconnect: Reconnected | None = None
+
+    async def start(self, on_message: Handler, on_reconnect: Reconnected) -> None:
+        self._handler, self._on_reconnect = on_message, on_reconnect
+        self._reader = asyncio.create_task(self._read_forever(), name="redis-broker-reader")
+
+    async def subscribe(self, channel: str) -> None:
+        self._channels.add(channel)
+        await self._apply("subscribe", channel)
+
+    async def unsubscribe(self, channel: str) -> None:
+        self._channels.discard(channel)
+        await self._apply("unsubscribe", channel)
+
+    async def _apply(self, verb: str, channel: str) -> None:
+        # While disconnected, the reader re-subscribes to the whole set when it is back.
+        if self._pubsub is not None and self._ready.is_set():
+            try:
+                await getattr(self._pubsub, verb)(self.PREFIX + channel)
+            except (RedisError, OSError) as exc:
+                log.warning("broker: %s %s failed, will retry on reconnect: %s", verb, channel, exc)
 
     async def publish(self, channel: str, message: str) -> None:
-        await self._redis.publish(channel, message)
-
-    @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[str]]:
-        # A blocking reader needs its own connection without redis-py 8's 5 s read timeout.
-        reader = Redis.from_url(self.url, socket_timeout=None, socket_connect_timeout=5)
-        pubsub = reader.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(channel)
-
-        async def messages() -> AsyncIterator[str]:
-            async for message in pubsub.listen():
-                if message["type"] == "message":
-                    yield message["data"].decode()
-
-        try:
-            yield messages()
-        finally:
-            await pubsub.aclose()
-            await reader.aclose()
+        await self._commands.publish(self.PREFIX + channel, message)
 
     async def ping(self) -> None:
-        await self._redis.ping()
+        await self._commands.ping()
+
+    async def _read_forever(self) -> None:
+        attempt = 0
+        while True:
+            # A blocking reader needs a connection without redis-py 8's 5 s read timeout.
+            reader = Redis.from_url(self.url, socket_timeout=None, socket_connect_timeout=5)
+            pubsub = reader.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.PREFIX + "\x00")  # a placeholder keeps it listening
+                if self._channels:
+                    await pubsub.subscribe(*(self.PREFIX + c for c in self._channels))
+                self._pubsub = pubsub
+                self._ready.set()
+                if attempt and self._on_reconnect is not None:
+                    await self._on_reconnect()
+                attempt = 0
+                async for message in pubsub.listen():
+                    if message["type"] == "message" and self._handler is not None:
+                        name = message["channel"].decode()[len(self.PREFIX) :]
+                        self._handler(name, message["data"].decode())
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                attempt += 1
+                delay = min(self.max_backoff, 0.1 * 2**attempt) * random.uniform(0.5, 1.0)  # noqa: S311
+                log.warning("broker: Redis connection lost (%s); retrying in %.2fs", exc, delay)
+                await asyncio.sleep(delay)
+            finally:
+                self._ready.clear()
+                self._pubsub = None
+                await _quietly(pubsub.aclose())
+                await _quietly(reader.aclose())
 
     async def close(self) -> None:
-        await self._redis.aclose()
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        await self._commands.aclose()
+
+
+async def _quietly(closing: Awaitable[object]) -> None:
+    with contextlib.suppress(RedisError, OSError):
+        await closing
 
 
 def make_broker(url: str | None) -> MemoryBroker | RedisBroker:

@@ -5,18 +5,25 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect
 from sqlmodel import SQLModel
 
 import community.models  # noqa: F401 - every table registered
 from community import migrate
 from community.app import create_app
 from community.database import Database
+from realtime import log as live_log
+
+# The app's tables and the event log's, as the migrations see them.
+EVERYTHING = MetaData()
+for _metadata in (SQLModel.metadata, live_log.metadata):
+    for _table in _metadata.tables.values():
+        _table.to_metadata(EVERYTHING)
 
 
 def _diff(sync_conn):  # type: ignore[no-untyped-def]
     context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-    return compare_metadata(context, SQLModel.metadata)
+    return compare_metadata(context, EVERYTHING)
 
 
 def _tables(sync_conn) -> set[str]:  # type: ignore[no-untyped-def]
@@ -33,7 +40,7 @@ async def test_models_and_migrations_agree(database_url):
 async def test_upgrade_downgrade_upgrade(database_url):
     db = Database(database_url)
     async with db.engine.connect() as conn:
-        assert await conn.run_sync(_tables) == set(SQLModel.metadata.tables)
+        assert await conn.run_sync(_tables) == set(EVERYTHING.tables)
     await db.dispose()
     migrate.downgrade(database_url, "base")
     async with db.engine.connect() as conn:
@@ -41,7 +48,7 @@ async def test_upgrade_downgrade_upgrade(database_url):
     await db.dispose()
     migrate.upgrade(database_url)
     async with db.engine.connect() as conn:
-        assert await conn.run_sync(_tables) == set(SQLModel.metadata.tables)
+        assert await conn.run_sync(_tables) == set(EVERYTHING.tables)
         assert await conn.run_sync(_diff) == []
     await db.dispose()
 

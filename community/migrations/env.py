@@ -7,8 +7,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import community.models  # noqa: F401 - autogenerate must see every table
+from realtime import log as live_log
 
-target_metadata = SQLModel.metadata
+target_metadata = [SQLModel.metadata, live_log.metadata]
 
 
 def _configure(connection) -> None:

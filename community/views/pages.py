@@ -34,7 +34,7 @@ async def home(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     state = request.app.state
-    checks = {"db": state.db.ping(), "broker": state.broker.ping()}
+    checks = {"db": state.db.ping(), "broker": state.live.hub.broker.ping()}
     report: dict[str, str] = {}
     for name, check in checks.items():
         try:

@@ -6,7 +6,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from community import permissions, throttle, trainings
+import realtime
+from community import announcements, permissions, throttle, trainings
 from community.forms import FormError
 from community.models import EnrolmentRole, TrainingFormat, User
 from community.templating import render
@@ -61,7 +62,15 @@ async def _iteration_context(request: Request, **extra: object) -> dict:
             else None
         )
         people = await trainings.people_of(session, view.iteration)
+        iteration_id = view.iteration.id
+        assert iteration_id is not None
+        live = request.app.state.live
         return {
+            "announcements": await announcements.latest(session, iteration_id),
+            "live_seq": await realtime.last_seq(session, trainings.live_channel(iteration_id)),
+            "here": await live.who_is_here(iteration_id),
+            "can_announce": permissions.can_announce(user, view.facts),
+            "iteration_id": iteration_id,
             "view": view,
             "sessions": await trainings.sessions_of(session, view.iteration),
             "people": people,
@@ -93,7 +102,9 @@ async def _manage(request: Request, action: str) -> Response:
                 view = await trainings.iteration_view(session, user, iteration_id)
             except trainings.NotFound:
                 raise HTTPException(404) from None
-            if action == "session":
+            if action == "announcement":
+                await announcements.post(session, user, view, data)
+            elif action == "session":
                 await trainings.add_session(session, user, view, data)
             elif action == "trainer":
                 await trainings.add_trainer(session, user, view, _int(data.get("trainer_id")))
@@ -109,6 +120,10 @@ async def _manage(request: Request, action: str) -> Response:
 
 def _int(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() else 0
+
+
+async def post_announcement(request: Request) -> Response:
+    return await _manage(request, "announcement")
 
 
 async def add_session(request: Request) -> Response:

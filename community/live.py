@@ -1,0 +1,88 @@
+"""The app's side of live updates: who a socket is, which channels it may hear, presence."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from starlette.datastructures import Headers
+from starlette.types import Scope
+from starlette.websockets import WebSocket
+
+from community import accounts, trainings
+from community.database import Database
+from community.models import User
+from community.security import same_origin
+from community.settings import Settings
+from community.templating import render_block
+from realtime import (
+    Hub,
+    LiveEndpoint,
+    MemoryPresence,
+    RedisPresence,
+    make_broker,
+    publish_after_commit,
+)
+
+
+def identify(scope: Scope) -> tuple[str, str] | None:
+    """The user and the session of a socket, from the same cookie as HTTP."""
+    visitor = scope["state"]["visitor"]
+    if visitor.user is None:
+        return None
+    return str(visitor.user.id), accounts.session_id(visitor.token)
+
+
+def socket_origin_ok(scope: Scope) -> bool:
+    """Cross-site websocket hijacking: a page elsewhere cannot open a socket with our cookie."""
+    headers = Headers(scope=scope)
+    return headers.get("origin") is not None and same_origin(headers)
+
+
+class Live:
+    """Builds the hub for this app and answers its questions."""
+
+    def __init__(self, settings: Settings, db: Database, redis: Redis | None) -> None:
+        self.db = db
+        self.hub = Hub(
+            make_broker(settings.redis_url),
+            db.sessionmaker,
+            self.authorize,
+            presence=RedisPresence(redis) if redis is not None else MemoryPresence(),
+            presence_prefixes=("iteration:",),
+            on_presence=self.presence_changed,
+            publish_after_commit=not settings.fault_skip_publish,
+        )
+        publish_after_commit(db.sync_session_class, self.hub.committed)
+        self.endpoint = LiveEndpoint(self.hub, identify=identify, same_origin=socket_origin_ok)
+
+    async def authorize(self, ws: WebSocket, channel: str) -> bool:
+        user = ws.scope["state"]["visitor"].user
+        kind, _sep, ident = channel.partition(":")
+        if kind != "iteration" or not ident.isdigit() or user is None:
+            return False
+        async with self.db.session() as session:
+            try:
+                await trainings.iteration_view(session, user, int(ident))
+            except trainings.NotFound:
+                return False
+        return True
+
+    async def who_is_here(self, iteration_id: int) -> list[str]:
+        ids = await self.hub.presence.members(trainings.live_channel(iteration_id))
+        if not ids:
+            return []
+        async with self.db.session() as session:
+            people = [await session.get(User, int(i)) for i in ids if i.isdigit()]
+        return sorted(p.display_name for p in people if p is not None)
+
+    async def presence_changed(self, channel: str) -> None:
+        iteration_id = int(channel.partition(":")[2])
+        html = render_block(
+            "iteration.html",
+            "presence",
+            {
+                "iteration_id": iteration_id,
+                "here": await self.who_is_here(iteration_id),
+                "oob": True,
+            },
+        )
+        await self.hub.publish_ephemeral(channel, html)

@@ -1,0 +1,198 @@
+"""The event log: a gapless sequence per channel, written in the caller's transaction.
+
+The database is the record: what a client missed is read back from here, so a Redis restart
+or a crash between commit and publish loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Executable,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Result
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+PENDING = "live_pending_events"
+
+# Its own metadata: the app's migrations include it (see community/migrations/env.py).
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# The last sequence number of each channel; its row lock orders writers on PostgreSQL.
+channels = Table(
+    "live_channel",
+    metadata,
+    Column("name", String(120), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)
+
+events = Table(
+    "live_event",
+    metadata,
+    Column("channel", String(120), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("content", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("published_at", DateTime(timezone=True)),
+    Index("ix_live_event_unpublished", "published_at", "created_at"),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _execute(session: AsyncSession, statement: Executable) -> Result:
+    """Through the session's connection: same transaction, any session class (SQLModel's too)."""
+    connection = await session.connection()
+    return await connection.execute(statement)
+
+
+@dataclass(frozen=True)
+class Event:
+    channel: str
+    seq: int
+    content: str
+
+
+async def append(session: AsyncSession, channel: str, content: str) -> Event:
+    """Give the event the channel's next number, in the caller's transaction.
+
+    The upsert takes the channel row's lock until commit, so concurrent writers to one
+    channel get consecutive numbers in commit order (SQLite has a single writer anyway).
+    """
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(channels)
+        .values(name=channel, last_seq=1)
+        .on_conflict_do_update(index_elements=["name"], set_={"last_seq": channels.c.last_seq + 1})
+        .returning(channels.c.last_seq)
+    )
+    seq = (await _execute(session, statement)).scalar_one()
+    await _execute(
+        session,
+        events.insert().values(channel=channel, seq=seq, content=content, created_at=_now()),
+    )
+    event = Event(channel, seq, content)
+    session.sync_session.info.setdefault(PENDING, []).append(event)
+    return event
+
+
+async def last_seq(session: AsyncSession, channel: str) -> int:
+    """What a page renders next to a live region, read in the same transaction as its state."""
+    query = select(channels.c.last_seq).where(channels.c.name == channel)
+    return (await _execute(session, query)).scalar_one_or_none() or 0
+
+
+async def since(session: AsyncSession, channel: str, seq: int, limit: int) -> list[Event] | None:
+    """The events after `seq`, in order; None when some of them are no longer kept."""
+    last = await last_seq(session, channel)
+    if seq == last:
+        return []
+    if seq > last or last - seq > limit:
+        return None
+    rows = (
+        await _execute(
+            session,
+            select(events.c.seq, events.c.content)
+            .where(events.c.channel == channel, events.c.seq > seq)
+            .order_by(events.c.seq),
+        )
+    ).all()
+    if not rows or rows[0][0] != seq + 1:
+        return None
+    return [Event(channel, s, content) for s, content in rows]
+
+
+async def unpublished(session: AsyncSession, older_than: timedelta, limit: int) -> list[Event]:
+    rows = (
+        await _execute(
+            session,
+            select(events.c.channel, events.c.seq, events.c.content)
+            .where(events.c.published_at.is_(None), events.c.created_at < _now() - older_than)
+            .order_by(events.c.created_at)
+            .limit(limit),
+        )
+    ).all()
+    return [Event(*row) for row in rows]
+
+
+async def mark_published(session: AsyncSession, published: list[Event]) -> None:
+    now = _now()
+    for channel in {e.channel for e in published}:
+        seqs = [e.seq for e in published if e.channel == channel]
+        await _execute(
+            session,
+            update(events)
+            .where(events.c.channel == channel, events.c.seq.in_(seqs))
+            .values(published_at=now),
+        )
+    await session.commit()
+
+
+async def prune(session: AsyncSession, keep: timedelta, keep_per_channel: int) -> int:
+    """Forget events past the retention: older than `keep`, or beyond the last N of a channel."""
+    old = await _execute(
+        session,
+        delete(events).where(
+            events.c.created_at < _now() - keep, events.c.published_at.isnot(None)
+        ),
+    )
+    crowded = (
+        await _execute(
+            session,
+            select(events.c.channel, func.max(events.c.seq))
+            .group_by(events.c.channel)
+            .having(func.count() > keep_per_channel),
+        )
+    ).all()
+    removed = old.rowcount or 0  # type: ignore[attr-defined]
+    for channel, top in crowded:
+        result = await _execute(
+            session,
+            delete(events).where(
+                events.c.channel == channel, events.c.seq <= top - keep_per_channel
+            ),
+        )
+        removed += result.rowcount or 0  # type: ignore[attr-defined]
+    await session.commit()
+    return removed
+
+
+def publish_after_commit(session_class: type, committed: Callable[[list[Event]], None]) -> None:
+    """After each commit of `session_class`, hand the events it appended to `committed`."""
+
+    def after_commit(session: Session) -> None:
+        appended = session.info.pop(PENDING, None)
+        if appended:
+            committed(appended)
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(PENDING, None)  # never committed: never published
+
+    event.listen(session_class, "after_commit", after_commit)
+    event.listen(session_class, "after_rollback", after_rollback)
