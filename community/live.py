@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from redis.asyncio import Redis
 from starlette.datastructures import Headers
 from starlette.types import Scope
@@ -18,6 +20,7 @@ from realtime import (
     LiveEndpoint,
     MemoryPresence,
     RedisPresence,
+    Retention,
     make_broker,
     publish_after_commit,
 )
@@ -50,6 +53,10 @@ class Live:
             presence_prefixes=("iteration:",),
             on_presence=self.presence_changed,
             publish_after_commit=not settings.fault_skip_publish,
+            retention=Retention(
+                keep=timedelta(days=settings.live_keep_days),
+                per_channel=settings.live_keep_events,
+            ),
         )
         publish_after_commit(db.sync_session_class, self.hub.committed)
         self.endpoint = LiveEndpoint(self.hub, identify=identify, same_origin=socket_origin_ok)

@@ -40,6 +40,9 @@ class Settings:
     # Fault injection for the test suite only: live events are committed but not published
     # right away, as if the process died in between; the dispatcher must deliver them.
     fault_skip_publish: bool = False
+    # How much of each channel's history a reconnecting page can catch up on.
+    live_keep_events: int = 1000
+    live_keep_days: int = 7
     max_body_bytes: int = 256 * 1024
     session_days: int = 30
     join_code_days: int = 120
@@ -68,6 +71,8 @@ class Settings:
             ),
             hashing_profile=env.get("RUCHE_HASHING", "default"),
             fault_skip_publish=env.get("RUCHE_FAULT_SKIP_PUBLISH") == "1",
+            live_keep_events=int(env.get("RUCHE_LIVE_KEEP_EVENTS", "1000")),
+            live_keep_days=int(env.get("RUCHE_LIVE_KEEP_DAYS", "7")),
         )
         settings.validate()
         return settings

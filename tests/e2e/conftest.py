@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_async_url, need, pg_admin_sync
+from tests.servers import prepare, ruche_env, serve
 
 CHROMIUM = Path(os.environ.get("RUCHE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -31,34 +27,13 @@ CHROMIUM_ARGS = [
 
 
 @dataclass
-class Server:
+class DemoServer:
     url: str
     codes: list[str]
-    process: subprocess.Popen
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The app as `make run` serves it, with the demo data, on a free port."""
     folder = tmp_path_factory.mktemp("server")
     database = None
@@ -68,29 +43,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         database_url = _pg_async_url(POSTGRES_URL, database)
     else:
         database_url = f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "RUCHE_HASHING": "fast",
-        "PORT": str(port),
-    }
-    if REDIS_URL:
-        env["REDIS_URL"] = REDIS_URL
-    ruche = [sys.executable, "-m", "community.cli"]
-    subprocess.run([*ruche, "migrate"], env=env, check=True, capture_output=True)
-    demo = subprocess.run([*ruche, "demo"], env=env, check=True, capture_output=True, text=True)
-    codes = re.findall(r"^\s+([A-Z2-9]{3}-[A-Z2-9]{3})\s", demo.stdout, re.MULTILINE)
-    log = folder / "server.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([*ruche, "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    env = ruche_env(database_url, REDIS_URL)
+    codes = re.findall(r"^\s+([A-Z2-9]{3}-[A-Z2-9]{3})\s", prepare(env), re.MULTILINE)
+    running = serve(env, folder)
     try:
-        _wait_until_up(url, process, log)
-        yield Server(url=url, codes=codes, process=process)
+        yield DemoServer(url=running.url, codes=codes)
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        running.stop()
         if database:
             pg_admin_sync(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 

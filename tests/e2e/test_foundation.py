@@ -44,7 +44,11 @@ def test_a_newcomer_signs_up_joins_with_a_code_and_sees_the_training(phone, serv
     page.get_by_label("Code d'accès").fill(server.codes[0].lower().replace("-", " "))
     page.get_by_role("button", name="Rejoindre").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Assistant·e de vie aux familles")
-    expect(page.get_by_text("Nadia Nouvelle")).to_be_visible()
+    expect(page.locator(".people").get_by_text("Nadia Nouvelle")).to_be_visible()
+    # Her own socket announced her: the "here now" list shows her without a reload.
+    expect(page.get_by_role("list", name="Présent·es en ce moment")).to_contain_text(
+        "Nadia Nouvelle"
+    )
     shot(page, "iteration-390")
 
     page.get_by_role("link", name="Ruche").click()
