@@ -58,6 +58,11 @@ def routes() -> list[Route | Mount]:
             trainings.post_announcement,
             methods=["POST"],
         ),
+        Route(
+            "/iterations/{iteration_id:int}/members/{user_id:int}/remove",
+            trainings.remove_member,
+            methods=["POST"],
+        ),
         WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

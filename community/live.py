@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
@@ -74,7 +75,10 @@ class Live:
         return True
 
     async def who_is_here(self, iteration_id: int) -> list[str]:
-        ids = await self.hub.presence.members(trainings.live_channel(iteration_id))
+        try:
+            ids = await self.hub.presence.members(trainings.live_channel(iteration_id))
+        except (RedisError, OSError):
+            return []  # Redis is down: nobody shown rather than no page
         if not ids:
             return []
         async with self.db.session() as session:

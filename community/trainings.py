@@ -139,6 +139,22 @@ async def add_trainer(db: AsyncSession, user: User, view: IterationView, trainer
     await _enrol(db, view.iteration, trainer, EnrolmentRole.TRAINER)
 
 
+async def remove_member(db: AsyncSession, user: User, view: IterationView, member_id: int) -> None:
+    """Take someone out of the group; removing them twice is a no-op."""
+    if not permissions.can_manage_iteration(user, view.facts):
+        raise Forbidden
+    enrolment = (
+        await db.exec(
+            select(Enrolment).where(
+                Enrolment.iteration_id == view.iteration.id, Enrolment.user_id == member_id
+            )
+        )
+    ).first()
+    if enrolment is not None:
+        await db.delete(enrolment)
+        await db.commit()
+
+
 async def _enrol(db: AsyncSession, iteration: Iteration, user: User, role: str) -> bool:
     """Enrol once; a second enrolment is a no-op. True when a row was written."""
     already = select(Enrolment.id).where(

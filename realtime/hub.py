@@ -250,20 +250,24 @@ class Hub:
         key = (channel, user)
         self._here[key] = self._here.get(key, 0) + 1
         if self._here[key] == 1:
-            await self.presence.add(channel, user)
-            await self._presence_changed(channel)
+            self._spawn(self._presence_changed(channel, self.presence.add(channel, user)))
 
     async def _leave(self, channel: str, user: str) -> None:
         key = (channel, user)
         self._here[key] -= 1
         if self._here[key] == 0:
             del self._here[key]
-            await self.presence.remove(channel, user)
-            await self._presence_changed(channel)
+            self._spawn(self._presence_changed(channel, self.presence.remove(channel, user)))
 
-    async def _presence_changed(self, channel: str) -> None:
-        if self.on_presence is not None:
-            self._spawn(self.on_presence(channel))
+    async def _presence_changed(self, channel: str, change: Awaitable[None]) -> None:
+        # Presence is soft state: a broker outage must not break subscribing; the periodic
+        # refresh writes it again once the broker is back.
+        try:
+            await change
+            if self.on_presence is not None:
+                await self.on_presence(channel)
+        except Exception as exc:
+            logger.warning("live: presence update for %s failed: %s", channel, exc)
 
     async def _refresh_presence_forever(self) -> None:
         while True:

@@ -106,6 +106,11 @@ async def _manage(request: Request, action: str) -> Response:
                 await announcements.post(session, user, view, data)
             elif action == "session":
                 await trainings.add_session(session, user, view, data)
+            elif action == "remove":
+                member = _int(str(request.path_params["user_id"]))
+                await trainings.remove_member(session, user, view, member)
+                # Every process re-checks what this person may hear: nothing more reaches them.
+                await request.app.state.live.hub.control(type="reauthorize", user=str(member))
             elif action == "trainer":
                 await trainings.add_trainer(session, user, view, _int(data.get("trainer_id")))
             else:
@@ -124,6 +129,10 @@ def _int(raw: str | None) -> int:
 
 async def post_announcement(request: Request) -> Response:
     return await _manage(request, "announcement")
+
+
+async def remove_member(request: Request) -> Response:
+    return await _manage(request, "remove")
 
 
 async def add_session(request: Request) -> Response:
