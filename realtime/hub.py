@@ -82,6 +82,7 @@ class Hub:
         self.retention = retention or Retention()
         # False only in fault tests: a crash between commit and publish, left to the dispatcher.
         self.publish_after_commit = publish_after_commit
+        self.clients: set[Client] = set()
         self.channels: dict[str, set[Client]] = {}
         self._here: dict[tuple[str, str], int] = {}
         self._tasks: set[asyncio.Task] = set()
@@ -133,9 +134,11 @@ class Hub:
     def attach(self, ws: WebSocket, user: str, session: str) -> Client:
         client = Client(ws, user, session, asyncio.Queue(self.queue_size))
         client.sender = asyncio.create_task(self._send_forever(client))
+        self.clients.add(client)
         return client
 
     async def detach(self, client: Client) -> None:
+        self.clients.discard(client)
         for channel in list(client.cursors):
             await self.unsubscribe(client, channel)
         if client.sender is not None:
@@ -233,7 +236,7 @@ class Hub:
     # --- control, presence, dispatcher ------------------------------------------------------
 
     async def _on_control(self, message: dict[str, str]) -> None:
-        clients = {c for listeners in self.channels.values() for c in listeners}
+        clients = list(self.clients)
         if message.get("type") == "close-session":
             for client in clients:
                 if client.session == message.get("session"):

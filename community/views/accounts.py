@@ -76,8 +76,13 @@ async def _start_session(request: Request, user: User) -> None:
 
 
 async def signout(request: Request) -> Response:
+    token = visitor(request).token
     async with db(request).session() as session:
-        await accounts.end_session(session, visitor(request).token)
+        await accounts.end_session(session, token)
+    # Every process closes this session's open sockets: nothing more reaches a signed-out tab.
+    await request.app.state.live.hub.control(
+        type="close-session", session=accounts.session_id(token)
+    )
     visitor(request).switch(accounts.new_token(), None)
     return redirect("/")
 
