@@ -266,3 +266,21 @@ async def test_nothing_is_lost_when_redis_drops_its_subscribers_and_restarts(
         await asyncio.sleep(0.2)
         assert socket.seqs(GROUP) == list(range(1, total + 1))
         await socket.close()
+
+
+async def test_a_restarting_server_says_so_and_the_page_resumes_on_the_next(
+    start, people, private_redis
+):
+    first, second = start(private_redis.url), start(private_redis.url)
+    learner_on_first = await people(first, "apprenant1@demo.test")
+    socket = await learner_on_first.socket({GROUP: 0})
+    await socket.wait_for(lambda s: any(m.get("ch") == GROUP for m in s.messages))
+    first.stop()  # SIGTERM: uvicorn closes its sockets with 1012, "service restart"
+    assert await socket.closed_with() == 1012
+
+    trainer = await people(second, "formateur1@demo.test")
+    await trainer.announce(2, "Pendant le redémarrage")
+    learner_on_second = await people(second, "apprenant1@demo.test")
+    back = await learner_on_second.socket({GROUP: 0})
+    await back.wait_for(lambda s: s.seqs(GROUP) == [1])
+    await back.close()

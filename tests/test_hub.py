@@ -1,0 +1,100 @@
+"""One process's hub: a socket that stops reading is closed, and nobody else notices.
+
+The sockets here stand in for the network peer only (a phone that stops reading is a
+transport that never drains); the hub, broker and event log are the real ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from starlette.websockets import WebSocketState
+
+from realtime import Hub, MemoryBroker
+from realtime.hub import envelope
+
+
+class Peer:
+    """What the hub sees of a socket: send_text and close. A stuck one never finishes a send."""
+
+    def __init__(self, stuck: bool = False) -> None:
+        self.stuck = stuck
+        self.received: list[str] = []
+        self.closed_with: int | None = None
+        self.application_state = WebSocketState.CONNECTED
+
+    async def send_text(self, text: str) -> None:
+        if self.stuck:
+            await asyncio.Event().wait()
+        self.received.append(text)
+
+    async def close(self, code: int = 1000) -> None:
+        self.closed_with = code
+        self.application_state = WebSocketState.DISCONNECTED
+
+
+async def allow_all(_ws, _channel: str) -> bool:
+    return True
+
+
+async def test_a_slow_consumer_is_closed_with_1013_and_the_others_get_everything(db):
+    broker = MemoryBroker()
+    hub = Hub(broker, db.sessionmaker, allow_all, queue_size=16)
+    await hub.start()
+    peers = [Peer() for _ in range(20)]
+    slow = Peer(stuck=True)
+    clients = [hub.attach(peer, f"u{n}", f"s{n}") for n, peer in enumerate([*peers, slow])]
+    for client in clients:
+        await hub.subscribe(client, "room", 0)
+    # Everyone's first message proves their catch-up (a read of the log) is over.
+    await broker.publish("room", envelope("room", 1, "<p>1</p>"))
+    async with asyncio.timeout(5):
+        while any(not peer.received for peer in peers):
+            await asyncio.sleep(0.005)
+
+    started = time.monotonic()
+    for seq in range(2, 201):
+        await broker.publish("room", envelope("room", seq, f"<p>{seq}</p>"))
+        await asyncio.sleep(0)
+    async with asyncio.timeout(5):
+        while any(len(peer.received) < 200 for peer in peers):
+            await asyncio.sleep(0.005)
+    elapsed = time.monotonic() - started
+
+    assert slow.closed_with == 1013
+    for peer in peers:
+        assert [f'"seq": {n}' in text for n, text in enumerate(peer.received, 1)] == [True] * 200
+    assert elapsed < 1.0, f"the healthy sockets waited {elapsed:.2f}s"
+    for client in clients:
+        await hub.detach(client)
+    await hub.stop()
+
+
+async def test_duplicates_are_dropped_and_gaps_filled_from_the_log(db):
+    import realtime
+
+    broker = MemoryBroker()
+    hub = Hub(broker, db.sessionmaker, allow_all)
+    await hub.start()
+    for n in range(1, 6):
+        async with db.session() as session:
+            await realtime.append(session, "room", f"<p>{n}</p>")
+            await session.commit()
+    peer = Peer()
+    client = hub.attach(peer, "u", "s")
+    await hub.subscribe(client, "room", 2)  # it has seen 1 and 2
+    # Live traffic that repeats what the log replays, then skips ahead: 3 and 4 again, 6.
+    await broker.publish("room", envelope("room", 3, "<p>3</p>"))
+    await broker.publish("room", envelope("room", 4, "<p>4</p>"))
+    async with db.session() as session:
+        await realtime.append(session, "room", "<p>6</p>")
+        await session.commit()
+    await broker.publish("room", envelope("room", 6, "<p>6</p>"))
+    async with asyncio.timeout(5):
+        while len(peer.received) < 4:
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    assert [text.split("<p>")[1].split("<")[0] for text in peer.received] == ["3", "4", "5", "6"]
+    await hub.detach(client)
+    await hub.stop()
