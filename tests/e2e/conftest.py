@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_async_url, need, pg_admin_sync
 from tests.servers import prepare, ruche_env, serve
@@ -96,3 +97,12 @@ def _unexpected(message) -> list[str]:
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, email: str) -> None:
+    """Through the sign-in form, as a person would (the page must be French)."""
+    page.goto("/signin")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill("demo-ruche-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")

@@ -7,15 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/signin")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill("demo-ruche-2026")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+from tests.e2e.conftest import shot, sign_in
 
 
 def test_a_newcomer_signs_up_joins_with_a_code_and_sees_the_training(phone, server):

@@ -1,0 +1,126 @@
+"""Live pages in Chromium: two processes behind one Redis, a phone that sleeps and wakes."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import POSTGRES_URL, _pg_async_url, need, pg_admin_sync
+from tests.e2e.conftest import shot, sign_in
+from tests.servers import RedisServer, prepare, ruche_env, serve
+
+REGION = "#announcements-2"
+KEEP = 5  # events a page can catch up on; more than that and it re-fetches the region
+
+
+@pytest.fixture(scope="module")
+def two_processes(tmp_path_factory):
+    """Processes A and B on one database and one Redis of their own."""
+    need(shutil.which("redis-server"), "redis-server is not installed")
+    folder = tmp_path_factory.mktemp("two")
+    redis = RedisServer(folder)
+    redis.start()
+    database = None
+    if POSTGRES_URL:
+        database = f"ruche_live_{uuid.uuid4().hex[:10]}"
+        pg_admin_sync(f'CREATE DATABASE "{database}"')
+        url = _pg_async_url(POSTGRES_URL, database)
+    else:
+        url = f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
+    env = ruche_env(url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP))
+    prepare(env)
+    servers = [serve(env, folder), serve(env, folder)]
+    yield servers
+    for server in servers:
+        server.stop()
+    redis.stop()
+    if database:
+        pg_admin_sync(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def open_as(browser, server, email: str, **options):
+    context = browser.new_context(locale="fr-FR", base_url=server.url, **options)
+    page = context.new_page()
+    sign_in(page, email)
+    page.goto("/iterations/2")
+    return page
+
+
+def announce(page, text: str) -> None:
+    page.get_by_label("Annoncer à la promotion").fill(text)
+    page.get_by_role("button", name="Publier").click()
+    expect(page.locator(REGION)).to_contain_text(text)
+    # The form comes back empty once the request is over: the next one starts clean.
+    expect(page.get_by_label("Annoncer à la promotion")).to_have_value("")
+
+
+def set_hidden(page, hidden: bool) -> None:
+    """What a phone does when the browser goes to the background, and back."""
+    page.evaluate(
+        """(hidden) => {
+            Object.defineProperty(document, "hidden", {configurable: true, get: () => hidden});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+def test_a_page_served_by_b_updates_when_a_trainer_writes_on_a(browser, two_processes):
+    a, b = two_processes
+    learner = open_as(browser, b, "apprenant1@demo.test", viewport={"width": 390, "height": 844})
+    learner.evaluate("window.notReloaded = true")
+    trainer = open_as(browser, a, "formateur1@demo.test")
+    expect(learner.get_by_role("list", name="Présent·es en ce moment")).to_contain_text(
+        "Claire Formatrice"
+    )
+
+    announce(trainer, "Rendez-vous à 14 h en salle B2")
+    expect(learner.locator(REGION)).to_contain_text("Rendez-vous à 14 h en salle B2")
+    assert learner.evaluate("window.notReloaded") is True
+    shot(learner, "live-announcement-390")
+
+    trainer.context.close()  # the trainer leaves: the learner sees it
+    expect(learner.get_by_role("list", name="Présent·es en ce moment")).not_to_contain_text(
+        "Claire Formatrice"
+    )
+    learner.context.close()
+
+
+def test_a_phone_back_from_the_background_catches_up(browser, two_processes):
+    a, b = two_processes
+    learner = open_as(browser, b, "apprenant2@demo.test", viewport={"width": 390, "height": 844})
+    trainer = open_as(browser, a, "formateur1@demo.test")
+    announce(trainer, "Avant la pause")
+    expect(learner.locator(REGION)).to_contain_text("Avant la pause")
+
+    set_hidden(learner, True)
+    for n in range(3):
+        announce(trainer, f"Pendant la pause {n}")
+    learner.wait_for_timeout(300)
+    expect(learner.locator(REGION)).not_to_contain_text("Pendant la pause 0")
+
+    set_hidden(learner, False)
+    expect(learner.locator(REGION)).to_contain_text("Pendant la pause 2")
+    expect(learner.locator(REGION)).to_contain_text("Pendant la pause 0")
+    learner.context.close()
+    trainer.context.close()
+
+
+def test_past_the_log_the_region_is_fetched_again_and_equals_a_fresh_page(browser, two_processes):
+    a, b = two_processes
+    learner = open_as(browser, b, "apprenant3@demo.test")
+    trainer = open_as(browser, a, "organisme@demo.test")
+    set_hidden(learner, True)
+    for n in range(KEEP + 3):
+        announce(trainer, f"Longue absence {n}")
+
+    set_hidden(learner, False)
+    expect(learner.locator(REGION)).to_contain_text(f"Longue absence {KEEP + 2}")
+    fresh = learner.context.new_page()
+    fresh.goto("/iterations/2")
+    assert learner.locator(REGION).inner_html() == fresh.locator(REGION).inner_html()
+    learner.context.close()
+    trainer.context.close()
