@@ -58,7 +58,8 @@ class VisitorMiddleware:
         conn = HTTPConnection(scope)
         token = conn.cookies.get(cookie_name(scope))
         user = None
-        if token:
+        # Static files are the same for everyone: no session lookup for them.
+        if token and not scope["path"].startswith("/static/"):
             async with self.db.session() as db:
                 user = await accounts.user_for_token(db, token)
         visitor = Visitor(

@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -76,6 +77,20 @@ def pg_admin_sync(sql: str) -> None:
     """For sync fixtures; in a thread, since Playwright's sync API keeps a loop running here."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, _pg_admin(sql)).result()
+
+
+@contextmanager
+def empty_database(folder: Path) -> Iterator[str]:
+    """A new, empty database for server processes: PostgreSQL when configured, else SQLite."""
+    if not POSTGRES_URL:
+        yield f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
+        return
+    name = f"ruche_srv_{uuid.uuid4().hex[:10]}"
+    pg_admin_sync(f'CREATE DATABASE "{name}"')
+    try:
+        yield _pg_async_url(POSTGRES_URL, name)
+    finally:
+        pg_admin_sync(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import POSTGRES_URL, REDIS_URL, _pg_async_url, need, pg_admin_sync
+from tests.conftest import REDIS_URL, empty_database, need
 from tests.servers import prepare, ruche_env, serve
 
 CHROMIUM = Path(os.environ.get("RUCHE_CHROMIUM", "/usr/bin/chromium"))
@@ -37,22 +36,14 @@ class DemoServer:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The app as `make run` serves it, with the demo data, on a free port."""
     folder = tmp_path_factory.mktemp("server")
-    database = None
-    if POSTGRES_URL:
-        database = f"ruche_e2e_{uuid.uuid4().hex[:10]}"
-        pg_admin_sync(f'CREATE DATABASE "{database}"')
-        database_url = _pg_async_url(POSTGRES_URL, database)
-    else:
-        database_url = f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
-    env = ruche_env(database_url, REDIS_URL)
-    codes = re.findall(r"^\s+([A-Z2-9]{3}-[A-Z2-9]{3})\s", prepare(env), re.MULTILINE)
-    running = serve(env, folder)
-    try:
-        yield DemoServer(url=running.url, codes=codes)
-    finally:
-        running.stop()
-        if database:
-            pg_admin_sync(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with empty_database(folder) as database_url:
+        env = ruche_env(database_url, REDIS_URL)
+        codes = re.findall(r"^\s+([A-Z2-9]{3}-[A-Z2-9]{3})\s", prepare(env), re.MULTILINE)
+        running = serve(env, folder)
+        try:
+            yield DemoServer(url=running.url, codes=codes)
+        finally:
+            running.stop()
 
 
 # Package scope: Playwright's sync API runs an event loop in this thread while it lives, so it

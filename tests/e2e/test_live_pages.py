@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import POSTGRES_URL, _pg_async_url, need, pg_admin_sync
+from tests.conftest import empty_database, need
 from tests.e2e.conftest import shot, sign_in
 from tests.servers import RedisServer, prepare, ruche_env, serve
 
@@ -23,22 +22,14 @@ def two_processes(tmp_path_factory):
     folder = tmp_path_factory.mktemp("two")
     redis = RedisServer(folder)
     redis.start()
-    database = None
-    if POSTGRES_URL:
-        database = f"ruche_live_{uuid.uuid4().hex[:10]}"
-        pg_admin_sync(f'CREATE DATABASE "{database}"')
-        url = _pg_async_url(POSTGRES_URL, database)
-    else:
-        url = f"sqlite+aiosqlite:///{folder / 'ruche.db'}"
-    env = ruche_env(url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP))
-    prepare(env)
-    servers = [serve(env, folder), serve(env, folder)]
-    yield servers
-    for server in servers:
-        server.stop()
+    with empty_database(folder) as url:
+        env = ruche_env(url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP))
+        prepare(env)
+        servers = [serve(env, folder), serve(env, folder)]
+        yield servers
+        for server in servers:
+            server.stop()
     redis.stop()
-    if database:
-        pg_admin_sync(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def open_as(browser, server, email: str, **options):
