@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 
@@ -33,9 +34,12 @@ class MemoryPresence:
 class RedisPresence:
     """A sorted set per channel; each process writes its own entries, scored by expiry."""
 
-    def __init__(self, redis: Redis, prefix: str = "rt:presence:") -> None:
+    def __init__(
+        self, redis: Redis, prefix: str = "rt:presence:", ttl: float = TTL_SECONDS
+    ) -> None:
         self._redis = redis
         self._prefix = prefix
+        self._ttl = ttl
         self._process = uuid.uuid4().hex[:12]
 
     def _entry(self, member: str) -> str:
@@ -48,11 +52,11 @@ class RedisPresence:
         await self._redis.zrem(self._prefix + channel, self._entry(member))
 
     async def refresh(self, pairs: list[tuple[str, str]]) -> None:
-        expires = time.time() + TTL_SECONDS
+        expires = time.time() + self._ttl
         async with self._redis.pipeline(transaction=False) as pipe:
             for channel, member in pairs:
                 pipe.zadd(self._prefix + channel, {self._entry(member): expires})
-                pipe.expire(self._prefix + channel, TTL_SECONDS)
+                pipe.expire(self._prefix + channel, math.ceil(self._ttl))
             await pipe.execute()
 
     async def members(self, channel: str) -> set[str]:

@@ -98,3 +98,31 @@ async def test_duplicates_are_dropped_and_gaps_filled_from_the_log(db):
     assert [text.split("<p>")[1].split("<")[0] for text in peer.received] == ["3", "4", "5", "6"]
     await hub.detach(client)
     await hub.stop()
+
+
+async def test_a_process_listens_to_a_channel_only_while_it_has_sockets_on_it(db, redis_url):
+    from redis.asyncio import Redis
+
+    from realtime import RedisBroker
+    from tests.conftest import need
+
+    need(redis_url, "TEST_REDIS_URL is not set")
+    hub = Hub(RedisBroker(redis_url), db.sessionmaker, allow_all)
+    await hub.start()
+    admin = Redis.from_url(redis_url)
+
+    async def listeners() -> int:
+        await asyncio.sleep(0.1)
+        return dict(await admin.pubsub_numsub("rt:room"))[b"rt:room"]
+
+    first, second = hub.attach(Peer(), "u1", "s1"), hub.attach(Peer(), "u2", "s2")
+    assert await listeners() == 0
+    await hub.subscribe(first, "room", 0)
+    await hub.subscribe(second, "room", 0)
+    assert await listeners() == 1  # one subscription for the process, not one per socket
+    await hub.detach(first)
+    assert await listeners() == 1
+    await hub.detach(second)
+    assert await listeners() == 0
+    await admin.aclose()
+    await hub.stop()
