@@ -53,6 +53,9 @@ async def post(db: AsyncSession, user: User, view: IterationView, data: dict[str
     assert iteration_id is not None and user.id is not None
     db.add(Announcement(iteration_id=iteration_id, author_id=user.id, body=values["body"]))
     await db.flush()
-    shown = await latest(db, iteration_id)
-    await realtime.append(db, live_channel(iteration_id), region(iteration_id, shown, oob=True))
+
+    async def current_region() -> str:
+        return region(iteration_id, await latest(db, iteration_id), oob=True)
+
+    await realtime.append(db, live_channel(iteration_id), current_region)
     await db.commit()

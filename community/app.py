@@ -23,7 +23,7 @@ from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHead
 from community.settings import Settings
 from community.templating import STATIC
 from community.throttle import Throttle
-from community.views import accounts, errors, pages, trainings
+from community.views import accounts, errors, feedback, pages, trainings
 from community.visitors import VisitorMiddleware
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,25 @@ def routes() -> list[Route | Mount]:
             trainings.remove_member,
             methods=["POST"],
         ),
+        Route("/sessions/{session_id:int}/feedback", feedback.feedback_page, methods=["GET"]),
+        Route("/sessions/{session_id:int}/feedback", feedback.submit_feedback, methods=["POST"]),
+        Route("/sessions/{session_id:int}/pulse", feedback.pulse_page, methods=["GET"]),
+        Route("/sessions/{session_id:int}/pulse/tap", feedback.pulse_tap, methods=["POST"]),
+        Route("/sessions/{session_id:int}/pulse/questions", feedback.pulse_ask, methods=["POST"]),
+        Route(
+            "/sessions/{session_id:int}/pulse/questions/{question_id}/vote",
+            feedback.pulse_vote,
+            methods=["POST"],
+        ),
+        Route("/sessions/{session_id:int}/pulse/screen", feedback.pulse_screen),
+        Route("/feedback", feedback.history_page),
+        Route("/iterations/{iteration_id:int}/comments", feedback.comments_page),
+        Route(
+            "/iterations/{iteration_id:int}/comments/{answer_id}",
+            feedback.review_comment,
+            methods=["POST"],
+        ),
+        Route("/notifications", feedback.notifications_page),
         WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -10,7 +10,7 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 
-from community import accounts, trainings
+from community import accounts, feedback, permissions, trainings
 from community.database import Database
 from community.models import User
 from community.security import same_origin
@@ -63,16 +63,24 @@ class Live:
         self.endpoint = LiveEndpoint(self.hub, identify=identify, same_origin=socket_origin_ok)
 
     async def authorize(self, ws: WebSocket, channel: str) -> bool:
+        """Who may hear a channel: the group's page, a pulse screen, one's own notifications."""
         user = ws.scope["state"]["visitor"].user
         kind, _sep, ident = channel.partition(":")
-        if kind != "iteration" or not ident.isdigit() or user is None:
+        if user is None or not ident.isdigit():
             return False
+        if kind == "user":
+            return int(ident) == user.id
         async with self.db.session() as session:
             try:
-                await trainings.iteration_view(session, user, int(ident))
+                if kind == "iteration":
+                    await trainings.iteration_view(session, user, int(ident))
+                    return True
+                if kind == "pulse":
+                    view = await feedback.session_view(session, user, int(ident))
+                    return permissions.can_review_feedback(user, view.group.facts)
             except trainings.NotFound:
                 return False
-        return True
+        return False
 
     async def who_is_here(self, iteration_id: int) -> list[str]:
         try:

@@ -138,3 +138,104 @@ class Announcement(SQLModel, table=True):
     author_id: int = Field(foreign_key="user.id")
     body: str = Field(max_length=280)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- continuous feedback -------------------------------------------------------------------
+# Anonymous by design: who answered (FeedbackReceipt) is stored apart from what was answered
+# (FeedbackAnswer and its ratings), which carry no user id, a random id and only the day.
+
+
+class FeedbackDimension(SQLModel, table=True):
+    """What learners rate, 1 to 5, set per training; default ones are named by `key`."""
+
+    __tablename__ = "feedback_dimension"
+
+    id: int | None = Field(default=None, primary_key=True)
+    training_id: int = Field(foreign_key="training.id", index=True)
+    key: str | None = Field(default=None, max_length=20)
+    label: str = Field(default="", max_length=40)
+    position: int = 0
+    active: bool = True
+
+
+class FeedbackReceipt(SQLModel, table=True):
+    """That a learner answered about a session: for one-per-person and reminders only."""
+
+    __tablename__ = "feedback_receipt"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+
+
+class FeedbackAnswer(SQLModel, table=True):
+    __tablename__ = "feedback_answer"
+
+    id: str = Field(primary_key=True, max_length=32)  # random: says nothing about order
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    day: date
+    comment: str = Field(default="", max_length=1000)
+    comment_status: str = Field(default="none", max_length=16)
+
+
+class FeedbackRating(SQLModel, table=True):
+    __tablename__ = "feedback_rating"
+
+    answer_id: str = Field(foreign_key="feedback_answer.id", primary_key=True, max_length=32)
+    dimension_id: int = Field(foreign_key="feedback_dimension.id", primary_key=True)
+    value: int
+
+
+class FeedbackReminder(SQLModel, table=True):
+    """A reminder sent: at most one per learner and session."""
+
+    __tablename__ = "feedback_reminder"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    sent_at: datetime = Field(default_factory=utcnow)
+
+
+class Notification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=32)
+    subject: str = Field(max_length=200)  # shown as is: a session or project title
+    link: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+
+
+class PulseTap(SQLModel, table=True):
+    """One tap on the live pulse: which signal, when, never who."""
+
+    __tablename__ = "pulse_tap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    signal: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class PulseQuestion(SQLModel, table=True):
+    __tablename__ = "pulse_question"
+
+    id: str = Field(primary_key=True, max_length=32)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    text: str = Field(max_length=280)
+    votes: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PulseVote(SQLModel, table=True):
+    """One vote per learner and question; the question's author is never stored."""
+
+    __tablename__ = "pulse_vote"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(foreign_key="pulse_question.id", index=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id")

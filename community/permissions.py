@@ -53,3 +53,13 @@ def can_join_iterations(user: User | None) -> bool:
 def can_announce(user: User | None, facts: IterationFacts) -> bool:
     """Trainers of the group and provider staff speak to the whole group."""
     return can_see_join_code(user, facts)
+
+
+def can_give_feedback(user: User | None, facts: IterationFacts) -> bool:
+    """Feedback and the live pulse come from the group's learners only."""
+    return user is not None and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def can_review_feedback(user: User | None, facts: IterationFacts) -> bool:
+    """Response rates, comments to review and the pulse screen: the group's trainers, staff."""
+    return can_see_join_code(user, facts)

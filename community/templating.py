@@ -83,6 +83,8 @@ def page_context(request: Request) -> dict[str, Any]:
     return {
         "request": request,
         "user": visitor.user if visitor else None,
+        "unread": visitor.unread if visitor else 0,
+        "badge_seq": visitor.badge_seq if visitor else 0,
         "csrf_token": visitor.csrf_token if visitor else "",
         "locale": i18n.current_locale(),
         "errors": {},

@@ -28,6 +28,7 @@ SIGN_IN_PER_ACCOUNT = Limit("signin-account", attempts=10, seconds=15 * 60)
 SIGN_IN_PER_IP = Limit("signin-ip", attempts=50, seconds=15 * 60)
 SIGN_UP_PER_IP = Limit("signup-ip", attempts=20, seconds=60 * 60)
 JOIN_PER_USER = Limit("join-user", attempts=20, seconds=15 * 60)
+PULSE_PER_USER = Limit("pulse-user", attempts=30, seconds=60)
 
 
 class Throttle:

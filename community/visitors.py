@@ -10,7 +10,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from community import accounts, i18n
+import realtime
+from community import accounts, i18n, notifications
 from community.database import Database
 from community.models import User
 from community.settings import Settings
@@ -30,6 +31,8 @@ class Visitor:
     user: User | None
     secret: str
     cookie_changed: bool = False
+    unread: int = 0  # for the notification counter in the page header
+    badge_seq: int = 0
 
     @property
     def csrf_token(self) -> str:
@@ -58,15 +61,21 @@ class VisitorMiddleware:
         conn = HTTPConnection(scope)
         token = conn.cookies.get(cookie_name(scope))
         user = None
+        unread = badge_seq = 0
         # Static files are the same for everyone: no session lookup for them.
         if token and not scope["path"].startswith("/static/"):
             async with self.db.session() as db:
                 user = await accounts.user_for_token(db, token)
+                if user is not None and user.id is not None and scope["type"] == "http":
+                    unread = await notifications.unread(db, user.id)
+                    badge_seq = await realtime.last_seq(db, notifications.channel(user.id))
         visitor = Visitor(
             token=token or accounts.new_token(),
             user=user,
             secret=self.settings.secret_key,
             cookie_changed=not token,
+            unread=unread,
+            badge_seq=badge_seq,
         )
         scope.setdefault("state", {})["visitor"] = visitor
         i18n.set_locale(

@@ -7,7 +7,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from community import trainings
+from community import feedback, trainings
 from community.models import Role
 from community.templating import render
 from community.views import current_user, db
@@ -18,6 +18,9 @@ async def home(request: Request) -> Response:
     if user is None:
         return render(request, "home.html")
     async with db(request).session() as session:
+        waiting = await feedback.pending(session, user) if user.role == Role.LEARNER else []
+        if waiting:
+            await feedback.remind(session, user)
         mine = await trainings.my_iterations(session, user)
         provider = await trainings.provider_of(session, user)
         offered = (
@@ -28,7 +31,7 @@ async def home(request: Request) -> Response:
     return render(
         request,
         "home.html",
-        {"iterations": mine, "provider": provider, "trainings": offered},
+        {"iterations": mine, "provider": provider, "trainings": offered, "waiting": waiting},
     )
 
 

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import realtime
-from community import announcements, permissions, throttle, trainings
+from community import announcements, feedback, permissions, pulse, throttle, trainings
 from community.forms import FormError
-from community.models import EnrolmentRole, TrainingFormat, User
+from community.models import EnrolmentRole, TrainingFormat, User, utcnow
 from community.templating import render
 from community.views import current_user, db, form_data, redirect, throttled
 
@@ -62,6 +62,8 @@ async def _iteration_context(request: Request, **extra: object) -> dict:
             else None
         )
         people = await trainings.people_of(session, view.iteration)
+        sessions = await trainings.sessions_of(session, view.iteration)
+        now = utcnow()
         iteration_id = view.iteration.id
         assert iteration_id is not None
         live = request.app.state.live
@@ -70,9 +72,14 @@ async def _iteration_context(request: Request, **extra: object) -> dict:
             "live_seq": await realtime.last_seq(session, trainings.live_channel(iteration_id)),
             "here": await live.who_is_here(iteration_id),
             "can_announce": permissions.can_announce(user, view.facts),
+            "can_give_feedback": permissions.can_give_feedback(user, view.facts),
+            "can_review": permissions.can_review_feedback(user, view.facts),
+            "rates": await feedback.response_rates(session, iteration_id),
+            "live_now": {s.id for s in sessions if pulse.is_live_session(s, now)},
+            "feedback_open": {s.id for s in sessions if feedback.is_open(s, now)},
             "iteration_id": iteration_id,
             "view": view,
-            "sessions": await trainings.sessions_of(session, view.iteration),
+            "sessions": sessions,
             "people": people,
             "code": trainings.format_code(code.code) if code else None,
             "code_expires": code.expires_at if code else None,
