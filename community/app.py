@@ -94,8 +94,18 @@ class LiveSocket:
         await scope["app"].state.live.endpoint(scope, receive, send)
 
 
+def keep_parameters_out_of_logs() -> None:
+    """Database drivers log query parameters (what people wrote) below INFO: never let them.
+
+    Feedback must stay anonymous and free text private, whatever logging is configured.
+    """
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    keep_parameters_out_of_logs()
     db = Database(settings.database_url)
 
     @asynccontextmanager

@@ -5,15 +5,16 @@ Everything is created through the same actions the app uses, so the demo exercis
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, func, select
 
-from community import accounts, trainings
+from community import accounts, feedback, trainings
 from community.accounts import Passwords
 from community.database import Database
 from community.i18n import DISPLAY_TIMEZONE
-from community.models import Iteration, Provider, Role, Training, TrainingFormat, User
+from community.models import Iteration, Provider, Role, Training, TrainingFormat, User, utcnow
 from community.settings import Settings
 
 PROVIDER = "Organisme Démo"
@@ -45,6 +46,22 @@ TRAININGS = [
                      "Formulaires et validation", "Bases de données", "Projet en équipe"],
     },
 ]  # fmt: skip
+
+
+# Mean rating per criterion: (finished group, current group). The current groups got the
+# changes their predecessors asked for, so reports and comparisons have a story to tell.
+MOODS = [
+    {"usefulness": (3.4, 3.9), "clarity": (3.1, 3.6), "pace": (2.5, 3.5), "atmosphere": (3.9, 4.1)},
+    {"usefulness": (3.8, 4.3), "clarity": (3.4, 3.9), "pace": (3.2, 3.4), "atmosphere": (4.0, 4.3)},
+]
+COMMENTS = [
+    "Très concret, merci !",
+    "Un peu rapide sur la fin, j'ai décroché.",
+    "J'aurais aimé plus d'exercices pratiques.",
+    "Super ambiance dans le groupe.",
+    "Les ressources à voir avant la séance m'ont bien aidé.",
+    "Trop de théorie d'un coup.",
+]
 
 
 def learner_email(n: int) -> str:
@@ -97,7 +114,11 @@ async def load(db: Database, passwords: Passwords, today: date | None = None) ->
                 iteration = await _iteration(
                     session, staff, training, start, finished, spec["sessions"]
                 )
-                await _enrol(session, staff, trainer, iteration, [people[e] for e in learners])
+                group = [people[e] for e in learners]
+                await _enrol(session, staff, trainer, iteration, group)
+                moods = {key: pair[0 if finished else 1] for key, pair in MOODS[index].items()}
+                rng = random.Random(index)  # noqa: S311 - reproducible demo data
+                await _feedback(session, staff, iteration, group, moods, rng)
 
 
 async def _account(session, passwords, email, name, role, provider_id) -> User:  # type: ignore[no-untyped-def]
@@ -169,3 +190,27 @@ async def print_summary(db: Database) -> None:
             if code:
                 print(f"  {trainings.format_code(code.code)}  {training.title}, {iteration.name}")
     print()
+
+
+async def _feedback(session, staff, iteration, learners, moods, rng) -> None:  # type: ignore[no-untyped-def]
+    """Most learners answer most sessions; the latest ended session is left for the reminder."""
+    now = utcnow()
+    ended = [s for s in await trainings.sessions_of(session, iteration) if s.ends_at < now]
+    training_id = (await trainings.iteration_view(session, staff, iteration.id)).training.id
+    dimensions = await feedback.dimensions_of(session, training_id)
+    for course in ended if iteration.ends_on < now.date() else ended[:-1]:
+        for learner in learners:
+            if rng.random() > 0.8:
+                continue
+            data = {f"d{d.id}": str(_rating(rng, moods[d.key])) for d in dimensions}
+            if rng.random() < 0.25:
+                data["comment"] = rng.choice(COMMENTS)
+            view = await feedback.session_view(session, learner, course.id)
+            await feedback.submit(session, learner, view, data, now=course.ends_at)
+    group = await trainings.iteration_view(session, staff, iteration.id)
+    for answer, _course in await feedback.comments_to_review(session, staff, group):
+        await feedback.review(session, staff, group, answer.id, "published")
+
+
+def _rating(rng: random.Random, mean: float) -> int:
+    return min(5, max(1, round(rng.gauss(mean, 0.9))))

@@ -134,17 +134,20 @@ async def submit(
         await _write(db, existing, ratings, comment, now)
         await db.commit()
         return existing.id
-    db.add(FeedbackReceipt(session_id=session_id, user_id=user.id))
+    already = forms.FormError(
+        {"ratings": _("You already gave your feedback on this session.")}, data
+    )
+    if await _answered(db, user.id, session_id):
+        raise already  # from another browser, which alone could edit it
     answer = FeedbackAnswer(id=new_answer_id(), session_id=session_id, day=now.date())
-    db.add(answer)
-    await _write(db, answer, ratings, comment, now)
     try:
+        db.add(FeedbackReceipt(session_id=session_id, user_id=user.id))
+        db.add(answer)
+        await _write(db, answer, ratings, comment, now)
         await db.commit()
-    except IntegrityError:
+    except IntegrityError:  # the same learner, twice at the same moment
         await db.rollback()
-        raise forms.FormError(
-            {"ratings": _("You already gave your feedback on this session.")}, data
-        ) from None
+        raise already from None
     return answer.id
 
 

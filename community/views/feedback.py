@@ -119,6 +119,7 @@ async def _pulse_action(request: Request, action: str) -> Response:
         return refused
     async with db(request).session() as session:
         view = await _session(session, user, request)
+        session_id = view.session.id
         try:
             if action == "tap":
                 await pulse.tap(session, user, view, data.get("signal", ""))
@@ -130,7 +131,7 @@ async def _pulse_action(request: Request, action: str) -> Response:
             raise HTTPException(404) from None
         except FormError as exc:
             return await pulse_page(request, errors=exc.errors, values=exc.values)
-    return redirect(f"/sessions/{view.session.id}/pulse?sent={action}")
+    return redirect(f"/sessions/{session_id}/pulse?sent={action}")
 
 
 async def pulse_tap(request: Request) -> Response:

@@ -1,0 +1,343 @@
+"""Session feedback, anonymity, reminders, response rates, review, the pulse."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import col, func, select
+
+from community import feedback
+from community.models import (
+    CourseSession,
+    FeedbackAnswer,
+    FeedbackRating,
+    FeedbackReceipt,
+    Notification,
+    PulseTap,
+    User,
+    utcnow,
+)
+from tests.conftest import make_client
+from tests.helpers import post_form, sign_in
+
+LATEST = "Situations d'urgence"  # group 2's last session: six days ago, feedback still open
+EARLIER = "Relation d'aide"  # thirteen days ago: closed
+
+
+async def session_id(db, title: str, iteration_id: int = 2) -> int:
+    async with db.session() as session:
+        query = select(CourseSession.id).where(
+            CourseSession.title == title, CourseSession.iteration_id == iteration_id
+        )
+        return (await session.exec(query)).one()
+
+
+async def count(db, column, *where) -> int:
+    async with db.session() as session:
+        return (await session.exec(select(func.count(column)).where(*where))).one()
+
+
+async def give(client, sid: int, **fields: str):
+    return await post_form(
+        client, f"/sessions/{sid}/feedback", fields, page=f"/sessions/{sid}/feedback"
+    )
+
+
+async def test_one_tap_on_the_overall_scale_rates_every_criterion(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    page = await client.get(f"/sessions/{sid}/feedback")
+    assert "Dans l'ensemble, cette séance était" in page.text
+    assert "au moins 5 réponses" in page.text  # who reads, and small groups protected
+    response = await give(client, sid, overall="4")
+    assert response.status_code == 303
+    assert (
+        "Merci ! Votre avis est enregistré" in (await client.get(response.headers["location"])).text
+    )
+    async with db.session() as session:
+        receipts = (
+            await session.exec(select(FeedbackReceipt).where(FeedbackReceipt.session_id == sid))
+        ).all()
+        answers = (
+            await session.exec(select(FeedbackAnswer).where(FeedbackAnswer.session_id == sid))
+        ).all()
+        ratings = (
+            await session.exec(
+                select(FeedbackRating.value).where(FeedbackRating.answer_id == answers[0].id)
+            )
+        ).all()
+    assert len(receipts) == len(answers) == 1
+    assert ratings == [4, 4, 4, 4]
+    assert answers[0].day == utcnow().date()
+
+
+async def test_the_same_browser_edits_its_answer_until_the_window_closes(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="2", comment="Trop rapide")
+    async with db.session() as session:
+        dims = await feedback.dimensions_of(session, 1)
+    edit = await give(
+        client, sid, overall="2", **{f"d{dims[2].id}": "5"}, comment="Finalement ça allait"
+    )
+    assert edit.status_code == 303
+    page = await client.get(f"/sessions/{sid}/feedback")
+    assert "Modifier mon avis" in page.text
+    assert "Finalement ça allait" in page.text
+    assert await count(db, col(FeedbackAnswer.id), FeedbackAnswer.session_id == sid) == 1
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 1
+    async with db.session() as session:
+        answer = (
+            await session.exec(select(FeedbackAnswer).where(FeedbackAnswer.session_id == sid))
+        ).one()
+        query = select(FeedbackRating.value).where(FeedbackRating.answer_id == answer.id)
+        values = sorted((await session.exec(query)).all())
+    assert values == [2, 2, 2, 5]
+
+
+async def test_a_second_answer_from_another_device_is_refused(app, client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="3")
+    async with make_client(app) as phone:
+        await sign_in(phone, "apprenant1@demo.test")
+        again = await give(phone, sid, overall="5")
+    assert again.status_code == 422
+    assert "Vous avez déjà donné votre avis sur cette séance." in again.text
+    assert await count(db, col(FeedbackAnswer.id), FeedbackAnswer.session_id == sid) == 1
+
+
+@pytest.mark.parametrize("rating", ["", "0", "6", "3.5", "trois"])
+async def test_out_of_range_ratings_are_refused_and_nothing_is_written(
+    client, db, demo_data, rating
+):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    response = await give(client, sid, overall=rating)
+    assert response.status_code == 422
+    assert "Choisissez une note de 1 à 5." in response.text
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 0
+
+
+async def test_feedback_after_the_window_is_refused(client, db, demo_data):
+    sid = await session_id(db, EARLIER)
+    await sign_in(client, "apprenant1@demo.test")
+    response = await give(client, sid, overall="4")
+    assert response.status_code == 422
+    assert "Les avis sur cette séance sont clos." in response.text
+
+
+async def test_an_overlong_comment_is_refused(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    response = await give(client, sid, overall="4", comment="x" * 1001)
+    assert response.status_code == 422
+    assert "1000 caractères au maximum" in response.text
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 0
+
+
+async def test_answers_cannot_be_linked_to_anyone(db, demo_data):
+    """The schema itself: no user, no time finer than the day, random identifiers."""
+    async with db.session() as session:
+        connection = await session.connection()
+
+        def columns(sync, table):  # type: ignore[no-untyped-def]
+            return {c["name"]: c for c in inspect(sync).get_columns(table)}
+
+        def foreign(sync, table):  # type: ignore[no-untyped-def]
+            return {fk["referred_table"] for fk in inspect(sync).get_foreign_keys(table)}
+
+        for table in ("feedback_answer", "feedback_rating"):
+            cols = await connection.run_sync(columns, table)
+            assert not {"user_id", "author_id", "ip", "created_at", "updated_at"} & set(cols)
+            assert "user" not in await connection.run_sync(foreign, table)
+            for name, column in cols.items():
+                type_name = str(column["type"]).upper()
+                assert "TIME" not in type_name, f"{table}.{name} keeps a time"
+        receipt = await connection.run_sync(columns, "feedback_receipt")
+        assert set(receipt) == {"id", "session_id", "user_id"}  # who, never when or what
+        answer_id = (await connection.run_sync(columns, "feedback_answer"))["id"]
+        assert "INT" not in str(answer_id["type"]).upper()  # no counter to line up with receipts
+        ids = (await session.exec(select(FeedbackAnswer.id))).all()
+    assert len(ids) > 50  # the demo answers
+    assert len(set(ids)) == len(ids)
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)  # 128 random bits each
+
+
+async def test_feedback_routes_log_no_request_body(client, db, demo_data, caplog):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    marker = "MARQUEUR-CONFIDENTIEL-42"
+    with caplog.at_level(logging.DEBUG):
+        await give(client, sid, overall="4", comment=marker)
+        await give(client, sid, overall="9", comment=marker)  # a refused one too
+    assert caplog.records, "nothing was logged at all: the check would prove nothing"
+    assert all(marker not in record.getMessage() for record in caplog.records)
+
+
+async def test_reminders_come_once_per_session_and_at_most_three_a_week(client, db, demo_data):
+    await sign_in(client, "organisme@demo.test")
+    now = utcnow()
+    for n in range(4):  # four more sessions that ended this week
+        start = (now - timedelta(days=1, hours=n * 4)).astimezone()
+        await post_form(
+            client,
+            "/iterations/2/sessions",
+            {
+                "title": f"Atelier {n}",
+                "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+                "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            },
+            page="/iterations/2",
+        )
+    await post_form(client, "/signout", {})
+    await sign_in(client, "apprenant2@demo.test")
+    home = await client.get("/")
+    assert "Votre avis, en 15 secondes" in home.text
+    async with db.session() as session:
+        user = (await session.exec(select(User).where(User.email == "apprenant2@demo.test"))).one()
+        assert len(await feedback.pending(session, user)) == 5
+    assert await count(db, col(Notification.id), Notification.user_id == user.id) == 3
+    await client.get("/")
+    await client.get("/notifications")
+    assert await count(db, col(Notification.id), Notification.user_id == user.id) == 3
+    page = await client.get("/notifications")
+    assert "Donnez votre avis sur" in page.text
+
+
+async def test_trainers_see_response_rates_never_names(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="5")
+    await post_form(client, "/signout", {})
+    await sign_in(client, "formateur1@demo.test")
+    page = await client.get("/iterations/2")
+    assert "1 réponse sur 6" in page.text
+
+
+async def test_comments_wait_for_review_and_keep_their_text(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="3", comment="Il faudrait plus de pauses")
+    assert (await client.get("/iterations/2/comments")).status_code == 404
+    await post_form(client, "/signout", {})
+    await sign_in(client, "formateur1@demo.test")
+    queue = await client.get("/iterations/2/comments")
+    assert "Il faudrait plus de pauses" in queue.text
+    answer_id = re.search(r"/iterations/2/comments/([0-9a-f]{32})", queue.text).group(1)
+    done = await post_form(
+        client,
+        f"/iterations/2/comments/{answer_id}",
+        {"decision": "private"},
+        page="/iterations/2/comments",
+    )
+    assert done.status_code == 303
+    async with db.session() as session:
+        answer = await session.get(FeedbackAnswer, answer_id)
+    assert answer.comment_status == "private"
+    assert answer.comment == "Il faudrait plus de pauses"
+    assert "Il faudrait plus de pauses" not in (await client.get("/iterations/2/comments")).text
+
+
+async def live_session(client, db) -> int:
+    """A session happening now, added by the provider's staff."""
+    await sign_in(client, "organisme@demo.test")
+    start = (utcnow() - timedelta(minutes=10)).astimezone()
+    await post_form(
+        client,
+        "/iterations/2/sessions",
+        {
+            "title": "Atelier en cours",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        page="/iterations/2",
+    )
+    await post_form(client, "/signout", {})
+    return await session_id(db, "Atelier en cours")
+
+
+async def test_the_pulse_counts_taps_without_knowing_who(client, db, demo_data):
+    sid = await live_session(client, db)
+    await sign_in(client, "apprenant1@demo.test")
+    for signal in ("too_fast", "too_fast", "lost"):
+        tapped = await post_form(
+            client, f"/sessions/{sid}/pulse/tap", {"signal": signal}, page=f"/sessions/{sid}/pulse"
+        )
+        assert tapped.status_code == 303
+    bad = await post_form(
+        client, f"/sessions/{sid}/pulse/tap", {"signal": "bored"}, page=f"/sessions/{sid}/pulse"
+    )
+    assert bad.status_code == 422
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 3
+    assert "user_id" not in PulseTap.model_fields
+    asked = await post_form(
+        client,
+        f"/sessions/{sid}/pulse/questions",
+        {"question": "Vous pouvez répéter ?"},
+        page=f"/sessions/{sid}/pulse",
+    )
+    assert asked.status_code == 303
+    page = (await client.get(f"/sessions/{sid}/pulse")).text
+    vote_path = re.search(r'action="(/sessions/\d+/pulse/questions/[0-9a-f]+/vote)"', page).group(1)
+    for _ in range(2):
+        await post_form(client, vote_path, {}, page=f"/sessions/{sid}/pulse")
+    await post_form(client, "/signout", {})
+    await sign_in(client, "formateur1@demo.test")
+    screen = await client.get(f"/sessions/{sid}/pulse/screen")
+    assert screen.status_code == 200
+    counts = re.findall(r'class="pulse-count">(\d+)<', screen.text)
+    assert counts == ["1", "2", "0", "0"]  # lost, too fast, too slow, got it
+    assert "Vous pouvez répéter ?" in screen.text and "▲ 1" in screen.text
+
+
+async def test_the_pulse_is_closed_outside_the_session(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    response = await post_form(client, f"/sessions/{sid}/pulse/tap", {"signal": "lost"}, page="/")
+    assert response.status_code == 422
+    assert "Le pulse n&#39;est ouvert que pendant la séance." in response.text
+
+
+WHO = {
+    "anonymous": None,
+    "outsider learner": "apprenant7@demo.test",
+    "enrolled learner": "apprenant1@demo.test",
+    "trainer of it": "formateur1@demo.test",
+    "trainer elsewhere": "formateur2@demo.test",
+    "staff": "organisme@demo.test",
+    "admin": "admin@demo.test",
+}
+#                    feedback pulse screen comments history
+MATRIX = {
+    "anonymous":         (404, 404, 404, 404, 404),
+    "outsider learner":  (404, 404, 404, 404, 200),
+    "enrolled learner":  (200, 200, 404, 404, 200),
+    "trainer of it":     (404, 404, 200, 200, 200),
+    "trainer elsewhere": (404, 404, 404, 404, 200),
+    "staff":             (404, 404, 200, 200, 200),
+    "admin":             (404, 404, 200, 200, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", MATRIX)
+async def test_feedback_routes_permission_matrix(client, db, demo_data, who):
+    sid = await session_id(db, LATEST)
+    if WHO[who]:
+        await sign_in(client, WHO[who])
+    paths = (
+        f"/sessions/{sid}/feedback",
+        f"/sessions/{sid}/pulse",
+        f"/sessions/{sid}/pulse/screen",
+        "/iterations/2/comments",
+        "/feedback",
+    )
+    got = tuple([(await client.get(path)).status_code for path in paths])
+    assert got == MATRIX[who]
+    if who != "enrolled learner":  # and writing is refused the same way
+        response = await post_form(client, f"/sessions/{sid}/feedback", {"overall": "5"}, page="/")
+        assert response.status_code == 404
