@@ -53,6 +53,7 @@ def routes() -> list[Route | Mount]:
         Route(
             "/trainings/{training_id:int}/iterations", trainings.create_iteration, methods=["POST"]
         ),
+        Route("/trainings/{training_id:int}/criteria", trainings.set_criteria, methods=["POST"]),
         Route(
             "/iterations/{iteration_id:int}/announcements",
             trainings.post_announcement,

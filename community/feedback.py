@@ -325,3 +325,43 @@ async def review(
     answer.comment_status = decision
     db.add(answer)
     await db.commit()
+
+
+MAX_DIMENSIONS = 6
+
+
+async def set_dimensions(
+    db: AsyncSession, user: User, training: Training, data: dict[str, str]
+) -> None:
+    """The provider names what learners rate. A criterion taken away is archived, not
+    deleted: the answers already given on it stay in the reports."""
+    if not permissions.can_manage_trainings(user, training.provider_id):
+        raise Forbidden
+    current = await dimensions_of(db, training.id or 0)
+    field = forms.Text("name", max_length=40, required=False)
+    names: list[str] = []
+    errors: dict[str, str] = {}
+    for n in range(MAX_DIMENSIONS):
+        try:
+            names.append(field.clean(data.get(f"dim{n}", "")))
+        except ValueError as exc:
+            errors[f"dim{n}"] = str(exc)
+    wanted = [name for name in names if name]
+    if not wanted:
+        errors["dim0"] = _("Keep at least one criterion.")
+    elif len({name.casefold() for name in wanted}) != len(wanted):
+        errors["dim0"] = _("Each criterion must have a different name.")
+    if errors:
+        raise forms.FormError(errors, data)
+    by_name = {dimension_name(d).casefold(): d for d in current}
+    for dimension in current:
+        if dimension_name(dimension).casefold() not in {w.casefold() for w in wanted}:
+            dimension.active = False
+            db.add(dimension)
+    for position, name in enumerate(wanted):
+        dimension = by_name.get(name.casefold()) or FeedbackDimension(
+            training_id=training.id or 0, label=name
+        )
+        dimension.position = position
+        db.add(dimension)
+    await db.commit()

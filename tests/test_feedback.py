@@ -341,3 +341,34 @@ async def test_feedback_routes_permission_matrix(client, db, demo_data, who):
     if who != "enrolled learner":  # and writing is refused the same way
         response = await post_form(client, f"/sessions/{sid}/feedback", {"overall": "5"}, page="/")
         assert response.status_code == 404
+
+
+async def test_staff_choose_the_criteria_and_removed_ones_are_archived(client, db, demo_data):
+    await sign_in(client, "organisme@demo.test")
+    page = await client.get("/trainings/1")
+    assert 'value="Utilité"' in page.text and 'value="Ambiance"' in page.text
+    saved = await post_form(
+        client,
+        "/trainings/1/criteria",
+        {"dim0": "Utilité", "dim1": "Clarté", "dim2": "Mise en pratique"},
+        page="/trainings/1",
+    )
+    assert saved.status_code == 303
+    empty = await post_form(client, "/trainings/1/criteria", {"dim0": " "}, page="/trainings/1")
+    assert empty.status_code == 422 and "Gardez au moins un critère." in empty.text
+    twice = await post_form(
+        client, "/trainings/1/criteria", {"dim0": "Clarté", "dim1": "clarté"}, page="/trainings/1"
+    )
+    assert twice.status_code == 422 and "Chaque critère doit avoir un nom différent." in twice.text
+    async with db.session() as session:
+        names = [feedback.dimension_name(d) for d in await feedback.dimensions_of(session, 1)]
+        kept = (await session.exec(select(func.count(col(FeedbackRating.answer_id))))).one()
+    assert names == ["Utilité", "Clarté", "Mise en pratique"]
+    assert kept > 0  # ratings on archived criteria stay
+    await post_form(client, "/signout", {})
+    await sign_in(client, "apprenant1@demo.test")
+    form = await client.get(f"/sessions/{await session_id(db, LATEST)}/feedback")
+    assert "Mise en pratique" in form.text and "Ambiance" not in form.text
+    assert (
+        await post_form(client, "/trainings/1/criteria", {"dim0": "x"}, page="/")
+    ).status_code == 404

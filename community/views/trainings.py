@@ -190,7 +190,15 @@ async def training_page(request: Request, **extra: object) -> Response:
         except trainings.NotFound:
             raise HTTPException(404) from None
         iterations = await trainings.iterations_of(session, training)
-    context = {"training": training, "iterations": iterations, **extra}
+        dimensions = await feedback.dimensions_of(session, training.id or 0)
+    criteria = {f"dim{n}": feedback.dimension_name(d) for n, d in enumerate(dimensions)}
+    context = {
+        "training": training,
+        "iterations": iterations,
+        "criteria": criteria,
+        "max_criteria": feedback.MAX_DIMENSIONS,
+        **extra,
+    }
     return render(request, "training.html", context, status_code=422 if extra else 200)
 
 
@@ -212,3 +220,19 @@ async def create_iteration(request: Request) -> Response:
     except FormError as exc:
         return await training_page(request, errors=exc.errors, values=exc.values)
     return redirect(f"/iterations/{iteration.id}")
+
+
+async def set_criteria(request: Request) -> Response:
+    user = _signed_in(request)
+    data = await form_data(request)
+    training_id = _path_id(request, "training_id")
+    try:
+        async with db(request).session() as session:
+            try:
+                training = await trainings.training_for_staff(session, user, training_id)
+            except trainings.NotFound:
+                raise HTTPException(404) from None
+            await feedback.set_dimensions(session, user, training, data)
+    except FormError as exc:
+        return await training_page(request, criteria_errors=exc.errors, criteria_values=exc.values)
+    return redirect(f"/trainings/{training_id}")
