@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -74,7 +77,11 @@ async def _iteration_context(request: Request, **extra: object) -> dict:
             "can_announce": permissions.can_announce(user, view.facts),
             "can_give_feedback": permissions.can_give_feedback(user, view.facts),
             "can_review": permissions.can_review_feedback(user, view.facts),
-            "rates": await feedback.response_rates(session, iteration_id),
+            "rates": (
+                await feedback.response_rates(session, iteration_id)
+                if permissions.can_review_feedback(user, view.facts)
+                else {}
+            ),
             "live_now": {s.id for s in sessions if pulse.is_live_session(s, now)},
             "feedback_open": {s.id for s in sessions if feedback.is_open(s, now)},
             "iteration_id": iteration_id,
@@ -97,31 +104,23 @@ async def iteration_page(request: Request) -> Response:
     return render(request, "iteration.html", await _iteration_context(request))
 
 
-async def _manage(request: Request, action: str) -> Response:
-    """Run one staff action on an iteration; on bad input, re-render the page with messages."""
+GroupAction = Callable[
+    [AsyncSession, User, trainings.IterationView, dict[str, str]], Awaitable[object]
+]
+
+
+async def _manage(request: Request, act: GroupAction) -> Response:
+    """Run one action on a group; on bad input, re-render the group's page with messages."""
     user = _signed_in(request)
     iteration_id = _path_id(request, "iteration_id")
     data = await form_data(request)
-    settings = request.app.state.settings
     try:
         async with db(request).session() as session:
             try:
                 view = await trainings.iteration_view(session, user, iteration_id)
             except trainings.NotFound:
                 raise HTTPException(404) from None
-            if action == "announcement":
-                await announcements.post(session, user, view, data)
-            elif action == "session":
-                await trainings.add_session(session, user, view, data)
-            elif action == "remove":
-                member = _int(str(request.path_params["user_id"]))
-                await trainings.remove_member(session, user, view, member)
-                # Every process re-checks what this person may hear: nothing more reaches them.
-                await request.app.state.live.hub.control(type="reauthorize", user=str(member))
-            elif action == "trainer":
-                await trainings.add_trainer(session, user, view, _int(data.get("trainer_id")))
-            else:
-                await trainings.renew_code(session, user, view, settings.join_code_days)
+            await act(session, user, view, data)
     except trainings.Forbidden:
         raise HTTPException(403) from None
     except FormError as exc:
@@ -135,23 +134,38 @@ def _int(raw: str | None) -> int:
 
 
 async def post_announcement(request: Request) -> Response:
-    return await _manage(request, "announcement")
-
-
-async def remove_member(request: Request) -> Response:
-    return await _manage(request, "remove")
+    return await _manage(request, announcements.post)
 
 
 async def add_session(request: Request) -> Response:
-    return await _manage(request, "session")
+    return await _manage(request, trainings.add_session)
 
 
 async def add_trainer(request: Request) -> Response:
-    return await _manage(request, "trainer")
+    async def act(session, user, view, data):  # type: ignore[no-untyped-def]
+        await trainings.add_trainer(session, user, view, _int(data.get("trainer_id")))
+
+    return await _manage(request, act)
 
 
 async def renew_code(request: Request) -> Response:
-    return await _manage(request, "code")
+    days = request.app.state.settings.join_code_days
+
+    async def act(session, user, view, _data):  # type: ignore[no-untyped-def]
+        await trainings.renew_code(session, user, view, days)
+
+    return await _manage(request, act)
+
+
+async def remove_member(request: Request) -> Response:
+    member = int(request.path_params["user_id"])
+
+    async def act(session, user, view, _data):  # type: ignore[no-untyped-def]
+        await trainings.remove_member(session, user, view, member)
+        # Every process re-checks what this person may hear: nothing more reaches them.
+        await request.app.state.live.hub.control(type="reauthorize", user=str(member))
+
+    return await _manage(request, act)
 
 
 def _staff_provider(request: Request) -> tuple[User, int]:
