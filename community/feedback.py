@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +24,7 @@ from community.models import (
     CourseSession,
     Enrolment,
     EnrolmentRole,
+    FeedbackAggregate,
     FeedbackAnswer,
     FeedbackDimension,
     FeedbackRating,
@@ -185,9 +187,37 @@ async def _write(
     for dimension_id, value in ratings.items():
         rating = await db.get(FeedbackRating, (answer.id, dimension_id))
         if rating is None:
-            rating = FeedbackRating(answer_id=answer.id, dimension_id=dimension_id, value=value)
+            rating = FeedbackRating(answer_id=answer.id, dimension_id=dimension_id, value=0)
+        await _count(db, answer.session_id, dimension_id, rating.value or None, value)
         rating.value = value
         db.add(rating)
+
+
+async def _count(
+    db: AsyncSession, session_id: int, dimension_id: int, old: int | None, new: int
+) -> None:
+    """Keep the running totals in step with the answer, in the same transaction."""
+    table = FeedbackAggregate.__table__
+    change = {
+        "count": 0 if old else 1,
+        "total": new - (old or 0),
+        "total_sq": new * new - (old or 0) ** 2,
+        f"h{new}": 1,
+    }
+    if old:
+        change[f"h{old}"] = change.get(f"h{old}", 0) - 1
+    dialect = db.bind.dialect.name if db.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(session_id=session_id, dimension_id=dimension_id, **change)
+        .on_conflict_do_update(
+            index_elements=["session_id", "dimension_id"],
+            set_={name: table.c[name] + delta for name, delta in change.items()},
+        )
+    )
+    connection = await db.connection()
+    await connection.execute(statement)
 
 
 async def answer_for_edit(

@@ -47,6 +47,8 @@ class EnrolmentRole(StrEnum):
 class Provider(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
+    # Reports show no figure computed from fewer answers than this (never below 5).
+    anonymity_threshold: int = 5
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -93,6 +95,8 @@ class Iteration(SQLModel, table=True):
     starts_on: date
     ends_on: date
     changes_note: str = Field(default="", max_length=2000)
+    # Whether the group's learners may read its feedback results (always above the threshold).
+    results_published: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -239,3 +243,42 @@ class PulseVote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     question_id: str = Field(foreign_key="pulse_question.id", index=True, max_length=32)
     user_id: int = Field(foreign_key="user.id")
+
+
+# --- test & learn ----------------------------------------------------------------------------
+
+
+class FeedbackAggregate(SQLModel, table=True):
+    """Running totals per session and criterion, kept with each answer: reports read these,
+    so a report costs the same for a hundred answers or a million."""
+
+    __tablename__ = "feedback_aggregate"
+
+    session_id: int = Field(foreign_key="course_session.id", primary_key=True)
+    dimension_id: int = Field(foreign_key="feedback_dimension.id", primary_key=True)
+    count: int = 0
+    total: int = 0
+    total_sq: int = 0
+    h1: int = 0
+    h2: int = 0
+    h3: int = 0
+    h4: int = 0
+    h5: int = 0
+
+
+class ImprovementAction(SQLModel, table=True):
+    """ "You said, we did": what learners said, what was decided, and where it applies."""
+
+    __tablename__ = "improvement_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    baseline_iteration_id: int = Field(foreign_key="iteration.id")
+    iteration_id: int = Field(foreign_key="iteration.id", index=True)
+    dimension_id: int | None = Field(default=None, foreign_key="feedback_dimension.id")
+    said: str = Field(max_length=500)
+    decision: str = Field(max_length=500)
+    owner: str = Field(max_length=80)
+    due_on: date
+    created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
