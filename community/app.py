@@ -23,7 +23,7 @@ from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHead
 from community.settings import Settings
 from community.templating import STATIC
 from community.throttle import Throttle
-from community.views import accounts, errors, feedback, pages, trainings
+from community.views import accounts, errors, feedback, pages, reports, trainings
 from community.visitors import VisitorMiddleware
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,16 @@ def routes() -> list[Route | Mount]:
             methods=["POST"],
         ),
         Route("/notifications", feedback.notifications_page),
+        Route("/reports", reports.index),
+        Route("/reports/compare", reports.compare),
+        Route("/reports/iterations/{iteration_id:int}", reports.iteration_report),
+        Route("/reports/iterations/{iteration_id:int}/export.csv", reports.export),
+        Route(
+            "/reports/iterations/{iteration_id:int}/actions",
+            reports.record_action,
+            methods=["POST"],
+        ),
+        Route("/reports/iterations/{iteration_id:int}/publish", reports.publish, methods=["POST"]),
         WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LOCALES = ("fr", "en")
@@ -118,3 +119,25 @@ def session_time(start: datetime, end: datetime) -> str:
         for moment in (start, end)
     ]
     return f"{day}, {hours[0]}–{hours[1]}"
+
+
+def show_number(value: float, digits: int = 1) -> str:
+    """3,8 in French, 3.8 in English."""
+    return format_decimal(value, format="#,##0." + "0" * digits, locale=babel_locale())
+
+
+def show_percent(value: float) -> str:
+    return format_percent(value, locale=babel_locale())
+
+
+def show_signed(value: float) -> str:
+    """+0,6 or −0,4: a change, with its sign."""
+    sign = "+" if value >= 0 else "−"
+    return sign + show_number(abs(value))
+
+
+def show_p_value(value: float) -> str:
+    """p = 0,032, or p < 0,001 rather than a misleading zero."""
+    if value < 0.001:
+        return "p < " + show_number(0.001, 3)
+    return "p = " + show_number(value, 3)

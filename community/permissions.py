@@ -63,3 +63,10 @@ def can_give_feedback(user: User | None, facts: IterationFacts) -> bool:
 def can_review_feedback(user: User | None, facts: IterationFacts) -> bool:
     """Response rates, comments to review and the pulse screen: the group's trainers, staff."""
     return can_see_join_code(user, facts)
+
+
+def can_read_report(user: User | None, facts: IterationFacts, published: bool) -> bool:
+    """Trainers of the group and staff always; its learners once the provider publishes it."""
+    if can_review_feedback(user, facts):
+        return True
+    return published and can_give_feedback(user, facts)

@@ -9,6 +9,8 @@ and totals grow by whole sessions of at least k answers at a time.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,8 +20,18 @@ from scipy import stats as scipy_stats
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community.feedback import WINDOW, dimension_name, dimensions_of
-from community.models import CourseSession, FeedbackAggregate, utcnow
+from community.feedback import DEFAULT_DIMENSIONS, WINDOW, dimension_name, dimensions_of
+from community.models import (
+    CourseSession,
+    FeedbackAggregate,
+    FeedbackAnswer,
+    FeedbackDimension,
+    Iteration,
+    Provider,
+    Training,
+    utcnow,
+)
+from community.trainings import IterationView
 
 MIN_THRESHOLD = 5
 MIN_TO_CONCLUDE = 20  # answers on each side before a comparison says anything
@@ -174,3 +186,112 @@ def compare(before: Stat | None, after: Stat | None) -> Comparison:
     return Comparison(
         before, after, difference, (difference - half, difference + half), float(result.pvalue)
     )
+
+
+async def published_comments(db: AsyncSession, summary: Summary) -> list[tuple[str, str]]:
+    """Comments reviewed and published, from unlocked sessions only: (session, text)."""
+    unlocked = {r.session.id: r.session.title for r in summary.sessions if r.unlocked}
+    if not unlocked:
+        return []
+    rows = await db.exec(
+        select(FeedbackAnswer.session_id, FeedbackAnswer.comment)
+        .where(
+            col(FeedbackAnswer.session_id).in_(list(unlocked)),
+            FeedbackAnswer.comment_status == "published",
+        )
+        .order_by(col(FeedbackAnswer.session_id), col(FeedbackAnswer.comment))
+    )
+    return [(unlocked[session_id], comment) for session_id, comment in rows]
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    name: str
+    comparison: Comparison
+
+
+async def compare_groups(
+    db: AsyncSession, provider: Provider, first: IterationView, second: IterationView
+) -> list[ComparisonRow]:
+    training_id = first.training.id or 0
+    k = provider.anonymity_threshold
+    before = await summarise(db, training_id, [first.iteration.id or 0], k)
+    after = await summarise(db, training_id, [second.iteration.id or 0], k)
+    return [
+        ComparisonRow(name, compare(before.totals.get(key), after.totals.get(key)))
+        for key, name in before.dimensions
+    ]
+
+
+async def compare_formats(
+    db: AsyncSession, provider: Provider, first: str, second: str
+) -> list[ComparisonRow]:
+    """Pools every group of each format, criterion by criterion (the default criteria only:
+    custom ones mean different things in different trainings)."""
+    pooled = [await _pool(db, provider, first), await _pool(db, provider, second)]
+    return [
+        ComparisonRow(_default_name(key), compare(pooled[0].get(key), pooled[1].get(key)))
+        for key in DEFAULT_DIMENSIONS
+    ]
+
+
+async def _pool(db: AsyncSession, provider: Provider, pedagogy: str) -> dict[str, Stat]:
+    totals: dict[str, Stat] = {}
+    chosen = select(Training).where(
+        Training.provider_id == provider.id, Training.format == pedagogy
+    )
+    for training in await db.exec(chosen):
+        groups = select(Iteration.id).where(Iteration.training_id == training.id)
+        ids = [i for i in await db.exec(groups) if i is not None]
+        summary = await summarise(db, training.id or 0, ids, provider.anonymity_threshold)
+        keys = {d.id: d.key for d in await dimensions_of(db, training.id or 0)}
+        for dimension_id, stat in summary.totals.items():
+            key = keys.get(dimension_id)
+            if key:
+                totals[key] = totals.get(key, _EMPTY) + stat
+    return totals
+
+
+def _default_name(key: str) -> str:
+    return dimension_name(FeedbackDimension(training_id=0, key=key))
+
+
+def to_csv(summary: Summary, training: str, group: str, *, french: bool) -> str:
+    """One row per session and criterion; hidden figures stay empty and say why."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if french else ",", lineterminator="\r\n")
+    writer.writerow(
+        ["training", "group", "session", "date", "criterion", "status", "answers", "mean",
+         "sd", "ci95_low", "ci95_high", "n1", "n2", "n3", "n4", "n5"]
+    )  # fmt: skip
+    number = _french_number if french else _plain_number
+    for result in summary.sessions:
+        session = result.session
+        for dimension_id, name in summary.dimensions:
+            base = [
+                _cell(training), _cell(group), _cell(session.title),
+                session.starts_at.date().isoformat(), _cell(name),
+            ]  # fmt: skip
+            stat = result.cells.get(dimension_id)
+            if stat is None:
+                writer.writerow([*base, f"hidden (fewer than {summary.k} answers or still open)"])
+                continue
+            low, high = stat.ci95
+            writer.writerow(
+                [*base, "shown", stat.count, number(stat.mean), number(stat.sd), number(low),
+                 number(high), *stat.histogram]
+            )  # fmt: skip
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Spreadsheets run cells that start like a formula: make them plain text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\0") else text
+
+
+def _plain_number(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def _french_number(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")

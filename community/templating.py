@@ -41,7 +41,14 @@ def make_environment(folder: Path = TEMPLATES) -> Environment:
         gettext=i18n.raw_gettext, ngettext=i18n.raw_ngettext, newstyle=True
     )
     env.globals.update(static_url=static_url, session_time=i18n.session_time)
-    env.filters.update(date=i18n.show_date, datetime=i18n.show_datetime)
+    env.filters.update(
+        date=i18n.show_date,
+        datetime=i18n.show_datetime,
+        number=i18n.show_number,
+        percent=i18n.show_percent,
+        signed=i18n.show_signed,
+        p_value=i18n.show_p_value,
+    )
     return env
 
 

@@ -10,7 +10,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import realtime
-from community import announcements, feedback, permissions, pulse, throttle, trainings
+from community import (
+    announcements,
+    feedback,
+    improvements,
+    permissions,
+    pulse,
+    throttle,
+    trainings,
+)
 from community.forms import FormError
 from community.models import EnrolmentRole, TrainingFormat, User, utcnow
 from community.templating import render
@@ -72,6 +80,7 @@ async def _iteration_context(request: Request, **extra: object) -> dict:
         live = request.app.state.live
         return {
             "announcements": await announcements.latest(session, iteration_id),
+            "actions": await improvements.for_iteration(session, iteration_id),
             "live_seq": await realtime.last_seq(session, trainings.live_channel(iteration_id)),
             "here": await live.who_is_here(iteration_id),
             "can_announce": permissions.can_announce(user, view.facts),

@@ -1,0 +1,127 @@
+"""“You said, we did”: improvement actions, their measured effect, and the learners' feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import realtime
+from community import forms, permissions, reports
+from community.i18n import _
+from community.models import (
+    FeedbackDimension,
+    ImprovementAction,
+    Iteration,
+    Provider,
+    Training,
+    User,
+)
+from community.templating import render_block
+from community.trainings import Forbidden, live_channel
+
+FIELDS = (
+    forms.Text("said", max_length=500, multiline=True),
+    forms.Text("decision", max_length=500, multiline=True),
+    forms.Text("owner", max_length=80),
+    forms.Day("due_on"),
+)
+
+
+@dataclass(frozen=True)
+class Effect:
+    action: ImprovementAction
+    dimension: str | None
+    comparison: reports.Comparison | None
+
+
+async def record(
+    db: AsyncSession, user: User, provider: Provider, data: dict[str, str]
+) -> ImprovementAction:
+    if not permissions.can_manage_trainings(user, provider.id or 0):
+        raise Forbidden
+    values = forms.parse(data, *FIELDS)
+    baseline = await _iteration_of(db, provider, data.get("baseline_iteration_id"))
+    target = await _iteration_of(db, provider, data.get("iteration_id"))
+    errors: dict[str, str] = {}
+    if baseline is None:
+        errors["baseline_iteration_id"] = _("Choose one of the options.")
+    if target is None:
+        errors["iteration_id"] = _("Choose one of the options.")
+    elif baseline is not None and baseline.training_id != target.training_id:
+        errors["iteration_id"] = _("Choose a group of the same training.")
+    dimension = await _dimension_of(db, target, data.get("dimension_id"))
+    if data.get("dimension_id") and dimension is None:
+        errors["dimension_id"] = _("Choose one of the options.")
+    if errors:
+        raise forms.FormError(errors, data)
+    assert target is not None and baseline is not None
+    action = ImprovementAction(
+        provider_id=provider.id or 0,
+        baseline_iteration_id=baseline.id or 0,
+        iteration_id=target.id or 0,
+        dimension_id=dimension.id if dimension else None,
+        created_by=user.id or 0,
+        **values,
+    )
+    db.add(action)
+    await db.flush()
+    target_id = target.id or 0
+
+    async def feed() -> str:
+        return render_block(
+            "iteration.html",
+            "actions",
+            {"iteration_id": target_id, "actions": await for_iteration(db, target_id), "oob": True},
+        )
+
+    await realtime.append(db, live_channel(target_id), feed)
+    await db.commit()
+    return action
+
+
+async def _iteration_of(db: AsyncSession, provider: Provider, raw: str | None) -> Iteration | None:
+    if not raw or not raw.isdigit():
+        return None
+    iteration = await db.get(Iteration, int(raw))
+    training = await db.get(Training, iteration.training_id) if iteration else None
+    return iteration if training is not None and training.provider_id == provider.id else None
+
+
+async def _dimension_of(
+    db: AsyncSession, iteration: Iteration | None, raw: str | None
+) -> FeedbackDimension | None:
+    if iteration is None or not raw or not raw.isdigit():
+        return None
+    dimension = await db.get(FeedbackDimension, int(raw))
+    return dimension if dimension and dimension.training_id == iteration.training_id else None
+
+
+async def for_iteration(db: AsyncSession, iteration_id: int) -> list[ImprovementAction]:
+    query = (
+        select(ImprovementAction)
+        .where(ImprovementAction.iteration_id == iteration_id)
+        .order_by(col(ImprovementAction.id).desc())
+    )
+    return list(await db.exec(query))
+
+
+async def effects(db: AsyncSession, actions: list[ImprovementAction], k: int) -> list[Effect]:
+    """For each action, the change on its criterion from the baseline group to its group."""
+    found = []
+    for action in actions:
+        dimension = (
+            await db.get(FeedbackDimension, action.dimension_id) if action.dimension_id else None
+        )
+        if dimension is None:
+            found.append(Effect(action, None, None))
+            continue
+        before = await reports.summarise(
+            db, dimension.training_id, [action.baseline_iteration_id], k
+        )
+        after = await reports.summarise(db, dimension.training_id, [action.iteration_id], k)
+        key = dimension.id or 0
+        comparison = reports.compare(before.totals.get(key), after.totals.get(key))
+        found.append(Effect(action, reports.dimension_name(dimension), comparison))
+    return found
