@@ -41,10 +41,14 @@ async def record(
 ) -> ImprovementAction:
     if not permissions.can_manage_trainings(user, provider.id or 0):
         raise Forbidden
-    values = forms.parse(data, *FIELDS)
+    errors: dict[str, str] = {}
+    values: dict = {}
+    try:
+        values = forms.parse(data, *FIELDS)
+    except forms.FormError as exc:
+        errors.update(exc.errors)  # reported together with the choices below
     baseline = await _iteration_of(db, provider, data.get("baseline_iteration_id"))
     target = await _iteration_of(db, provider, data.get("iteration_id"))
-    errors: dict[str, str] = {}
     if baseline is None:
         errors["baseline_iteration_id"] = _("Choose one of the options.")
     if target is None:
@@ -102,6 +106,19 @@ async def for_iteration(db: AsyncSession, iteration_id: int) -> list[Improvement
     query = (
         select(ImprovementAction)
         .where(ImprovementAction.iteration_id == iteration_id)
+        .order_by(col(ImprovementAction.id).desc())
+    )
+    return list(await db.exec(query))
+
+
+async def linked_to(db: AsyncSession, iteration_id: int) -> list[ImprovementAction]:
+    """Actions decided from this group's report, and actions that apply to it."""
+    query = (
+        select(ImprovementAction)
+        .where(
+            (col(ImprovementAction.iteration_id) == iteration_id)
+            | (col(ImprovementAction.baseline_iteration_id) == iteration_id)
+        )
         .order_by(col(ImprovementAction.id).desc())
     )
     return list(await db.exec(query))

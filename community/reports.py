@@ -106,17 +106,26 @@ async def summarise(
     now: datetime | None = None,
 ) -> Summary:
     """The one aggregation behind every report, chart, comparison and export."""
-    now = now or utcnow()
-    k = threshold(k)
     dimensions = await dimensions_of(db, training_id)
-    summary = Summary(k, [(d.id or 0, dimension_name(d)) for d in dimensions])
-    wanted = {dimension_id for dimension_id, _name in summary.dimensions}
     rows = await db.exec(
         select(CourseSession, FeedbackAggregate)
         .outerjoin(FeedbackAggregate, col(FeedbackAggregate.session_id) == CourseSession.id)
         .where(col(CourseSession.iteration_id).in_(list(iteration_ids)))
         .order_by(col(CourseSession.starts_at))
     )
+    named = [(d.id or 0, dimension_name(d)) for d in dimensions]
+    return build(named, list(rows), k, now or utcnow())
+
+
+def build(
+    dimensions: list[tuple[int, str]],
+    rows: list[tuple[CourseSession, FeedbackAggregate | None]],
+    k: int,
+    now: datetime,
+) -> Summary:
+    """Decide what may be shown, from running totals alone (the rule, without the database)."""
+    summary = Summary(threshold(k), dimensions)
+    wanted = {dimension_id for dimension_id, _name in dimensions}
     by_session: dict[int, tuple[CourseSession, dict[int, Stat]]] = {}
     for session, aggregate in rows:
         cells = by_session.setdefault(session.id or 0, (session, {}))[1]
@@ -124,8 +133,8 @@ async def summarise(
             cells[aggregate.dimension_id] = _stat(aggregate)
     for session, cells in by_session.values():
         closed = session.ends_at + WINDOW < now
-        enough = bool(cells) and all(cells.get(d, _EMPTY).count >= k for d in wanted)
-        unlocked = closed and enough
+        enough = all(cells.get(d, _EMPTY).count >= summary.k for d in wanted)
+        unlocked = closed and bool(wanted) and enough
         summary.sessions.append(SessionResult(session, unlocked, cells if unlocked else {}))
         if unlocked:
             for dimension_id, stat in cells.items():

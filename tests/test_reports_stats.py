@@ -40,9 +40,7 @@ def test_welch_from_totals_matches_the_formulas_and_the_raw_data_test():
     p = 2 * scipy_stats.t.sf(abs(t), df)
     assert result.difference == pytest.approx(mb - ma)
     assert result.p_value == pytest.approx(p)
-    assert result.p_value == pytest.approx(
-        scipy_stats.ttest_ind(b, a, equal_var=False).pvalue
-    )
+    assert result.p_value == pytest.approx(scipy_stats.ttest_ind(b, a, equal_var=False).pvalue)
     half = scipy_stats.t.ppf(0.975, df) * math.sqrt(va + vb)
     assert result.difference_ci == pytest.approx((mb - ma - half, mb - ma + half))
     assert result.direction == "up"

@@ -77,7 +77,7 @@ async def iteration_report(request: Request, **extra: object) -> Response:
             session, view.training.id or 0, [iteration_id], provider.anonymity_threshold
         )
         staff = permissions.can_manage_trainings(user, provider.id or 0)
-        actions = await improvements.for_iteration(session, iteration_id)
+        actions = await improvements.linked_to(session, iteration_id)
         context = {
             "view": view,
             "summary": summary,
