@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 LOCALES := community/locales
 BABEL_CFG := $(LOCALES)/babel.cfg
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: run test lint messages compile-messages bench clean
 
@@ -15,6 +16,10 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
 
 compile-messages: $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALES) -l fr
@@ -40,3 +45,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+
+## The realtime benchmark (bench/README.md): quick mode, or `make bench FULL=1`.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.realtime $(if $(FULL),--full) $(BENCH_ARGS)
