@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import realtime
 from community import forms, notifications, permissions
 from community.i18n import _
 from community.models import (
@@ -35,6 +36,7 @@ from community.models import (
     User,
     utcnow,
 )
+from community.templating import refetch_nudge
 from community.trainings import Forbidden, IterationView, NotFound, iteration_view
 
 WINDOW = timedelta(days=7)  # after a session ends, learners may still answer for a week
@@ -134,6 +136,7 @@ async def submit(
         and await _answered(db, user.id, session_id)
     ):
         await _write(db, existing, ratings, comment, now)
+        await _tell_reports(db, view)
         await db.commit()
         return existing.id
     already = forms.FormError(
@@ -146,11 +149,20 @@ async def submit(
         db.add(FeedbackReceipt(session_id=session_id, user_id=user.id))
         db.add(answer)
         await _write(db, answer, ratings, comment, now)
+        await _tell_reports(db, view)
         await db.commit()
     except IntegrityError:  # the same learner, twice at the same moment
         await db.rollback()
         raise already from None
     return answer.id
+
+
+async def _tell_reports(db: AsyncSession, view: SessionView) -> None:
+    """Open report pages fetch their figures again (which thresholds still govern)."""
+    iteration_id = view.group.iteration.id
+    channel = f"report:{iteration_id}"
+    url = f"/reports/iterations/{iteration_id}"
+    await realtime.append(db, channel, refetch_nudge(f"report-live-{iteration_id}", channel, url))
 
 
 def _ratings(

@@ -75,6 +75,10 @@ class Live:
                 if kind == "iteration":
                     await trainings.iteration_view(session, user, int(ident))
                     return True
+                if kind == "report":
+                    view = await trainings.iteration_view(session, user, int(ident))
+                    published = view.iteration.results_published
+                    return permissions.can_read_report(user, view.facts, published)
                 if kind == "pulse":
                     view = await feedback.session_view(session, user, int(ident))
                     return permissions.can_review_feedback(user, view.group.facts)

@@ -15,6 +15,7 @@ from community import forms, permissions
 from community.feedback import SessionView
 from community.i18n import _
 from community.models import CourseSession, PulseQuestion, PulseTap, PulseVote, User, utcnow
+from community.templating import refetch_nudge
 from community.trainings import Forbidden
 
 SIGNALS = ("lost", "too_fast", "too_slow", "got_it")
@@ -66,18 +67,12 @@ async def questions(db: AsyncSession, session_id: int) -> list[PulseQuestion]:
     return list(await db.exec(query))
 
 
-def nudge(session_id: int) -> str:
-    """What is pushed: an element that makes each screen fetch its own view, in its language."""
-    region = f"pulse-live-{session_id}"
-    return (
-        f'<div id="{region}" data-live-channel="pulse:{session_id}" hx-swap-oob="outerHTML" '
-        f'hx-get="/sessions/{session_id}/pulse/screen" hx-trigger="load" '
-        f'hx-select="#{region}" hx-swap="outerHTML"></div>'
-    )
-
-
 async def _publish(db: AsyncSession, session_id: int) -> None:
-    await realtime.append(db, channel(session_id), nudge(session_id))
+    # Each screen fetches its own view: its labels are in its own language.
+    nudge = refetch_nudge(
+        f"pulse-live-{session_id}", channel(session_id), f"/sessions/{session_id}/pulse/screen"
+    )
+    await realtime.append(db, channel(session_id), nudge)
     await db.commit()
 
 

@@ -85,6 +85,15 @@ def render_block(name: str, block: str, context: dict[str, Any]) -> str:
     return "".join(template.blocks[block](template.new_context(context)))
 
 
+def refetch_nudge(region: str, channel: str, url: str) -> str:
+    """What is pushed when each viewer must see its own version (language, rights, thresholds):
+    an element that makes the page fetch that region again."""
+    return (
+        f'<div id="{region}" data-live-channel="{channel}" hx-swap-oob="outerHTML" '
+        f'hx-get="{url}" hx-trigger="load" hx-select="#{region}" hx-swap="outerHTML"></div>'
+    )
+
+
 def page_context(request: Request) -> dict[str, Any]:
     visitor = request.scope.get("state", {}).get("visitor")
     return {

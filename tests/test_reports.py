@@ -169,3 +169,13 @@ async def test_an_action_is_recorded_and_reaches_the_next_group(client, demo_dat
     await post_form(client, "/signout", {})
     await sign_in(client, "apprenant1@demo.test")  # a learner of group 2
     assert "Des pauses et un point à mi-parcours" in (await client.get("/iterations/2")).text
+
+
+async def test_a_live_refetch_gets_the_region_alone(client, demo_data):
+    await sign_in(client, "organisme@demo.test")
+    fragment = await client.get(
+        "/reports/iterations/1", headers={"HX-Request": "true", "HX-Request-Type": "partial"}
+    )
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith('<div id="report-live-1"')
+    assert "<html" not in fragment.text and "Par critère" in fragment.text

@@ -6,6 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+import realtime
 from community import feedback, improvements, permissions, reports, trainings
 from community.forms import FormError
 from community.models import Iteration, Provider, Training, User
@@ -84,13 +85,14 @@ async def iteration_report(request: Request, **extra: object) -> Response:
             "comments": await reports.published_comments(session, summary),
             "effects": await improvements.effects(session, actions, summary.k),
             "rows": [(name, summary.totals.get(key)) for key, name in summary.dimensions],
+            "live_seq": await realtime.last_seq(session, f"report:{iteration_id}"),
             "rates": await _rates(session, view, user),
             "staff": staff,
             "later_groups": await _later_groups(session, view) if staff else [],
             **extra,
         }
     status = 422 if extra else 200
-    return _no_store(render(request, "report.html", context, status_code=status))
+    return _no_store(render(request, "report.html", context, status_code=status, block="live"))
 
 
 async def _later_groups(session, view) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]

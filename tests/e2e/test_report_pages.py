@@ -1,0 +1,52 @@
+"""Provider staff compare the demo groups, record an action, and a learner sees it live."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, shot, sign_in
+
+
+def test_compare_groups_record_an_action_and_the_learner_sees_it(browser, server):
+    learner = browser.new_context(
+        locale="fr-FR", base_url=server.url, viewport={"width": 390, "height": 844}
+    ).new_page()
+    sign_in(learner, "apprenant6@demo.test")
+    learner.goto("/iterations/2")
+    learner.evaluate("window.notReloaded = true")
+
+    staff = browser.new_context(locale="fr-FR", base_url=server.url, bypass_csp=True).new_page()
+    sign_in(staff, "organisme@demo.test")
+    staff.get_by_role("link", name="Rapports").click()
+    staff.get_by_label("Avant").select_option(
+        label="Assistant·e de vie aux familles · Promotion printemps 2026"
+    )
+    staff.get_by_label("Après").select_option(
+        label="Assistant·e de vie aux familles · Promotion automne 2026"
+    )
+    staff.get_by_role("button", name="Comparer").first.click()
+    expect(staff.get_by_role("heading", name="Comparaison")).to_be_visible()
+    pace = staff.get_by_role("row", name="Rythme")
+    expect(pace).to_contain_text("[")  # intervals
+    expect(pace).to_contain_text("en hausse")
+    assert_accessible(staff)
+    shot(staff, "compare-desktop")
+
+    staff.goto("/reports/iterations/1")
+    assert_accessible(staff)
+    staff.get_by_text("Enregistrer une action d'amélioration").click()
+    staff.get_by_label("Ce que les apprenant·es ont dit").fill("Le rythme était trop soutenu")
+    staff.get_by_label("Ce que nous avons décidé").fill("Une pause toutes les heures")
+    staff.get_by_label("Responsable").fill("Claire")
+    staff.get_by_label("Échéance").fill("2026-10-01")
+    staff.get_by_label("Promotion concernée").select_option(label="Promotion automne 2026")
+    staff.get_by_label("Critère qu'elle doit faire évoluer").select_option(label="Rythme")
+    staff.get_by_role("button", name="Enregistrer l'action").click()
+    expect(staff.locator("#actions")).to_contain_text("Une pause toutes les heures")
+    expect(staff.locator("#actions")).to_contain_text("Rythme")
+
+    expect(learner.locator(".actions-feed")).to_contain_text("Une pause toutes les heures")
+    assert learner.evaluate("window.notReloaded") is True
+    shot(learner, "you-said-we-did-390")
+    learner.context.close()
+    staff.context.close()
