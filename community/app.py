@@ -85,6 +85,8 @@ def routes() -> list[Route | Mount]:
         Route("/notifications", feedback.notifications_page),
         Route("/reports", reports.index),
         Route("/reports/compare", reports.compare),
+        Route("/reports/evidence", reports.evidence),
+        Route("/reports/threshold", reports.set_threshold, methods=["POST"]),
         Route("/reports/iterations/{iteration_id:int}", reports.iteration_report),
         Route("/reports/iterations/{iteration_id:int}/export.csv", reports.export),
         Route(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -142,3 +143,15 @@ async def effects(db: AsyncSession, actions: list[ImprovementAction], k: int) ->
         comparison = reports.compare(before.totals.get(key), after.totals.get(key))
         found.append(Effect(action, reports.dimension_name(dimension), comparison))
     return found
+
+
+async def of_provider(
+    db: AsyncSession, provider_id: int, start: date, end: date
+) -> list[ImprovementAction]:
+    """Actions recorded over a period, for the audit record."""
+    query = (
+        select(ImprovementAction)
+        .where(ImprovementAction.provider_id == provider_id)
+        .order_by(col(ImprovementAction.created_at))
+    )
+    return [a for a in await db.exec(query) if start <= a.created_at.date() <= end]

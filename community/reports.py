@@ -14,13 +14,19 @@ import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from scipy import stats as scipy_stats
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community.feedback import DEFAULT_DIMENSIONS, WINDOW, dimension_name, dimensions_of
+from community.feedback import (
+    DEFAULT_DIMENSIONS,
+    WINDOW,
+    dimension_name,
+    dimensions_of,
+    response_rates,
+)
 from community.models import (
     CourseSession,
     FeedbackAggregate,
@@ -87,6 +93,18 @@ class Summary:
     dimensions: list[tuple[int, str]]
     sessions: list[SessionResult] = field(default_factory=list)
     totals: dict[int, Stat] = field(default_factory=dict)
+
+    def by_week(self) -> list[tuple[date, dict[int, Stat]]]:
+        """Unlocked sessions added up per week (Monday first): the trend over the weeks."""
+        weeks: dict[date, dict[int, Stat]] = {}
+        for result in self.sessions:
+            if not result.unlocked:
+                continue
+            day = result.session.starts_at.date()
+            cells = weeks.setdefault(day - timedelta(days=day.weekday()), {})
+            for dimension_id, stat in result.cells.items():
+                cells[dimension_id] = cells.get(dimension_id, _EMPTY) + stat
+        return sorted(weeks.items())
 
     @property
     def answers(self) -> int:
@@ -304,3 +322,45 @@ def _plain_number(value: float) -> str:
 
 def _french_number(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What a group's feedback amounted to over a period: for the audit record."""
+
+    training: Training
+    iteration: Iteration
+    sessions: int
+    answered: int
+    possible: int
+    unlocked: int
+
+    @property
+    def rate(self) -> float:
+        return self.answered / self.possible if self.possible else 0.0
+
+
+async def collected(
+    db: AsyncSession,
+    provider: Provider,
+    training: Training,
+    iteration: Iteration,
+    start: date,
+    end: date,
+) -> Collected | None:
+    rates = await response_rates(db, iteration.id or 0)
+    summary = await summarise(
+        db, training.id or 0, [iteration.id or 0], provider.anonymity_threshold
+    )
+    within = [r for r in summary.sessions if start <= r.session.starts_at.date() <= end]
+    if not within:
+        return None
+    counts = [rates.get(r.session.id or 0, (0, 0)) for r in within]
+    return Collected(
+        training,
+        iteration,
+        sessions=len(within),
+        answered=sum(a for a, _n in counts),
+        possible=sum(n for _a, n in counts),
+        unlocked=sum(1 for r in within if r.unlocked),
+    )

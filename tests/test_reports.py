@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import text
@@ -179,3 +180,23 @@ async def test_a_live_refetch_gets_the_region_alone(client, demo_data):
     assert fragment.status_code == 200
     assert fragment.text.lstrip().startswith('<div id="report-live-1"')
     assert "<html" not in fragment.text and "Par critère" in fragment.text
+
+
+async def test_the_audit_record_and_the_threshold(client, demo_data):
+    await sign_in(client, "organisme@demo.test")
+    record = await client.get("/reports/evidence")
+    assert record.status_code == 200 and record.headers["cache-control"] == "no-store"
+    assert "Avis recueillis" in record.text and "Promotion printemps 2026" in record.text
+    assert re.search(r"<td>\d+/\d+</td><td>\d+", record.text)
+    assert (await client.get("/reports/evidence?start=demain")).status_code == 400
+    too_low = await post_form(client, "/reports/threshold", {"k": "3"}, page="/reports")
+    assert too_low.status_code == 422 and "entre 5 et 50" in too_low.text
+    raised = await post_form(client, "/reports/threshold", {"k": "7"}, page="/reports")
+    assert raised.status_code == 303
+    report = await client.get("/reports/iterations/1")
+    assert "moins de 7 réponses" in report.text
+    await post_form(client, "/signout", {})
+    await sign_in(client, "formateur1@demo.test")
+    assert (await client.get("/reports/evidence")).status_code == 404
+    refused = await post_form(client, "/reports/threshold", {"k": "5"}, page="/reports")
+    assert refused.status_code == 404

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 import realtime
-from community import feedback, improvements, permissions, reports, trainings
+from community import feedback, forms, improvements, permissions, reports, trainings
 from community.forms import FormError
-from community.models import Iteration, Provider, Training, User
+from community.i18n import _
+from community.models import Iteration, Provider, Training, User, utcnow
 from community.templating import render
 from community.views import current_user, db, form_data, redirect
 
@@ -43,7 +46,7 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-async def index(request: Request) -> Response:
+async def index(request: Request, **extra: object) -> Response:
     user = _user(request)
     async with db(request).session() as session:
         groups = [
@@ -55,11 +58,13 @@ async def index(request: Request) -> Response:
         if provider is not None and permissions.can_manage_trainings(user, provider.id or 0):
             groups = await _provider_groups(session, provider.id or 0)
     context = {
+        **extra,
         "groups": groups,
         "provider": provider,
         "formats": ("classic", "flipped", "reverse_work_study", "other"),
     }
-    return _no_store(render(request, "reports.html", context))
+    status = 422 if extra else 200
+    return _no_store(render(request, "reports.html", context, status_code=status))
 
 
 async def _provider_groups(session, provider_id: int) -> list[tuple[Iteration, Training]]:  # type: ignore[no-untyped-def]
@@ -193,3 +198,50 @@ async def publish(request: Request) -> Response:
         session.add(iteration)
         await session.commit()
     return redirect(f"/reports/iterations/{view.iteration.id}")
+
+
+async def _staff_provider(session, user: User) -> Provider:  # type: ignore[no-untyped-def]
+    provider = await trainings.provider_of(session, user)
+    if provider is None or not permissions.can_manage_trainings(user, provider.id or 0):
+        raise HTTPException(404)
+    return provider
+
+
+async def set_threshold(request: Request) -> Response:
+    """Providers may protect answers more (a higher k), never less than 5."""
+    user = _user(request)
+    data = await form_data(request)
+    raw = data.get("k", "")
+    async with db(request).session() as session:
+        provider = await _staff_provider(session, user)
+        if not raw.isdigit() or not reports.MIN_THRESHOLD <= int(raw) <= 50:
+            return await index(request, errors={"k": _("Choose a number from 5 to 50.")})
+        provider.anonymity_threshold = int(raw)
+        session.add(provider)
+        await session.commit()
+    return redirect("/reports")
+
+
+async def evidence(request: Request) -> Response:
+    """A printable record for quality audits: feedback collected, response rates, actions."""
+    user = _user(request)
+    today = utcnow().date()
+    asked = {
+        "start": request.query_params.get("start") or (today - timedelta(days=365)).isoformat(),
+        "end": request.query_params.get("end") or today.isoformat(),
+    }
+    try:
+        period = forms.parse(asked, forms.Day("start"), forms.Day("end"))
+    except FormError:
+        raise HTTPException(400) from None
+    async with db(request).session() as session:
+        provider = await _staff_provider(session, user)
+        rows = []
+        for iteration, training in await _provider_groups(session, provider.id or 0):
+            row = await reports.collected(session, provider, training, iteration, **period)
+            if row is not None:
+                rows.append(row)
+        actions = await improvements.of_provider(session, provider.id or 0, **period)
+        effects = await improvements.effects(session, actions, provider.anonymity_threshold)
+    context = {"provider": provider, "rows": rows, "effects": effects, **period}
+    return _no_store(render(request, "evidence.html", context))
