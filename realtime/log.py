@@ -6,7 +6,7 @@ or a crash between commit and publish loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -78,11 +78,15 @@ class Event:
     content: str
 
 
-async def append(session: AsyncSession, channel: str, content: str) -> Event:
+async def append(
+    session: AsyncSession, channel: str, content: str | Callable[[], Awaitable[str]]
+) -> Event:
     """Give the event the channel's next number, in the caller's transaction.
 
     The upsert takes the channel row's lock until commit, so concurrent writers to one
     channel get consecutive numbers in commit order (SQLite has a single writer anyway).
+    A callable content is rendered once that lock is held: it then sees every earlier
+    event's writes, so what pages show follows the order of the numbers.
     """
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -93,6 +97,8 @@ async def append(session: AsyncSession, channel: str, content: str) -> Event:
         .returning(channels.c.last_seq)
     )
     seq = (await _execute(session, statement)).scalar_one()
+    if callable(content):
+        content = await content()
     await _execute(
         session,
         events.insert().values(channel=channel, seq=seq, content=content, created_at=_now()),
