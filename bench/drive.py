@@ -33,11 +33,11 @@ class Proc:
         )
         return cls(process)
 
-    async def call(self, cmd: str, wait: float = 600, **args: object) -> dict:
+    async def call(self, cmd: str, reply_within: float = 600, **args: object) -> dict:
         assert self.process.stdin and self.process.stdout
         self.process.stdin.write((json.dumps({"cmd": cmd, **args}) + "\n").encode())
         await self.process.stdin.drain()
-        line = await asyncio.wait_for(self.process.stdout.readline(), wait)
+        line = await asyncio.wait_for(self.process.stdout.readline(), reply_within)
         if not line:
             raise RuntimeError(f"worker {cmd!r} died (exit {await self.process.wait()})")
         return json.loads(line)
@@ -45,7 +45,7 @@ class Proc:
     async def stop(self) -> None:
         if self.process.returncode is None:
             with contextlib.suppress(TimeoutError, RuntimeError, ConnectionError):
-                await self.call("exit", wait=0.1)
+                await self.call("exit", reply_within=0.1)
             try:
                 await asyncio.wait_for(self.process.wait(), 30)
             except TimeoutError:

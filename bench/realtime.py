@@ -159,8 +159,20 @@ class Bench:
 
     async def connect(self, plan: dict[str, int]) -> dict:
         result = await self.fleet.connect(self.system.ws_url, self.system.headers, plan)
-        await asyncio.sleep(2)  # subscriptions settle on every worker, memory stops moving
+        await self.quiet()
         return result
+
+    async def quiet(self, most: float = 60) -> None:
+        """Wait until the server is idle: a socket is open before its resume is handled, and
+        a subscription still being set up when the first message is published would miss it.
+        """
+        deadline = time.monotonic() + most
+        await asyncio.sleep(1)
+        while time.monotonic() < deadline:
+            before = cpu_seconds(self.system.pids())
+            await asyncio.sleep(0.5)
+            if cpu_seconds(self.system.pids()) - before < 0.05:  # under 10 % of a core
+                return
 
     async def step(
         self, rate: float, seconds: float, channels: list[str], fat: tuple[str, ...] = ()
