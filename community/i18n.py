@@ -13,7 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_percent, parse_pattern
 from babel.support import NullTranslations, Translations
 
 LOCALES = ("fr", "en")
@@ -96,8 +96,14 @@ def _parse_accept_language(header: str | None) -> list[str]:
 
 
 def babel_locale() -> Locale:
+    return _parsed(current_locale())
+
+
+@functools.cache
+def _parsed(code: str) -> Locale:
+    # Parsing a locale takes longer than formatting a number: a report formats thousands.
     try:
-        return Locale.parse(current_locale())
+        return Locale.parse(code)
     except UnknownLocaleError:
         return Locale.parse(DEFAULT_LOCALE)
 
@@ -123,7 +129,12 @@ def session_time(start: datetime, end: datetime) -> str:
 
 def show_number(value: float, digits: int = 1) -> str:
     """3,8 in French, 3.8 in English."""
-    return format_decimal(value, format="#,##0." + "0" * digits, locale=babel_locale())
+    return _pattern(digits).apply(value, babel_locale())
+
+
+@functools.cache
+def _pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0." + "0" * digits)
 
 
 def show_percent(value: float) -> str:

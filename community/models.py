@@ -180,7 +180,8 @@ class FeedbackAnswer(SQLModel, table=True):
     session_id: int = Field(foreign_key="course_session.id", index=True)
     day: date
     comment: str = Field(default="", max_length=1000)
-    comment_status: str = Field(default="none", max_length=16)
+    # Indexed: reports and the review queue look for the few published or pending comments.
+    comment_status: str = Field(default="none", max_length=16, index=True)
 
 
 class FeedbackRating(SQLModel, table=True):

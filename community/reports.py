@@ -10,6 +10,7 @@ and totals grow by whole sessions of at least k answers at a time.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections.abc import Iterable
@@ -68,7 +69,7 @@ class Stat:
         """The mean's 95% confidence interval (Student's t)."""
         if self.count < 2:
             return (self.mean, self.mean)
-        half = scipy_stats.t.ppf(0.975, self.count - 1) * self.sd / math.sqrt(self.count)
+        half = _t975(self.count - 1) * self.sd / math.sqrt(self.count)
         return (self.mean - half, self.mean + half)
 
     def __add__(self, other: Stat) -> Stat:
@@ -78,6 +79,12 @@ class Stat:
             self.total_sq + other.total_sq,
             tuple(a + b for a, b in zip(self.histogram, other.histogram, strict=True)),  # type: ignore[arg-type]
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _t975(degrees_of_freedom: float) -> float:
+    """Student's 97.5th percentile: the same few values again and again across a report."""
+    return float(scipy_stats.t.ppf(0.975, degrees_of_freedom))
 
 
 @dataclass
@@ -206,7 +213,7 @@ def compare(before: Stat | None, after: Stat | None) -> Comparison:
             before, after, difference, (difference, difference), 1.0 if difference == 0 else 0.0
         )
     df = (v1 + v2) ** 2 / (v1**2 / (before.count - 1) + v2**2 / (after.count - 1))
-    half = scipy_stats.t.ppf(0.975, df) * se
+    half = _t975(df) * se
     result = scipy_stats.ttest_ind_from_stats(
         after.mean, after.sd, after.count, before.mean, before.sd, before.count, equal_var=False
     )
