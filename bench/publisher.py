@@ -64,14 +64,14 @@ class ChannelsSender:
         from channels.layers import get_channel_layer
 
         self.layer = get_channel_layer()
+        self.gate = asyncio.Semaphore(32)  # channels_redis' connection pool is bounded
 
     async def send(self, batch: list[tuple[str, str]]) -> None:
-        await asyncio.gather(
-            *(
-                self.layer.group_send(group_name(ch), {"type": "relay", "text": text})
-                for ch, text in batch
-            )
-        )
+        await asyncio.gather(*(self._send_one(ch, text) for ch, text in batch))
+
+    async def _send_one(self, channel: str, text: str) -> None:
+        async with self.gate:
+            await self.layer.group_send(group_name(channel), {"type": "relay", "text": text})
 
 
 class Publisher:

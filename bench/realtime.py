@@ -80,6 +80,7 @@ FULL = Config(
     resume_readers=200,
     resume_rounds=6,
 )
+CONNECT_BATCH = 500
 SLOW_CHANNEL_SOCKETS = 2  # one of them stops reading
 SLOW_BACKGROUND = 1000  # deliveries/s on the other channels while a client is stalled
 # Messages/s on the stalled client's channel, of 8 KiB each: loopback buffers hold ~4 MB
@@ -113,6 +114,16 @@ def channels_needed(config: Config) -> int:
     idle = max(config.sizes) // config.subscribers_per_channel
     ramp = config.ramp_sockets // config.subscribers_per_channel
     return idle + ramp + 1 + 1 + 1 + 1  # + warm-up, slow, big, resume
+
+
+def batches(plan: dict[str, int], size: int) -> list[dict[str, int]]:
+    """Whole channels, about `size` sockets per batch."""
+    out: list[dict[str, int]] = [{}]
+    for channel, n in plan.items():
+        if out[-1] and sum(out[-1].values()) + n > size:
+            out.append({})
+        out[-1][channel] = n
+    return out
 
 
 def plan_for(channels: list[str], sockets: int) -> dict[str, int]:
@@ -158,14 +169,24 @@ class Bench:
         return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
     async def connect(self, plan: dict[str, int]) -> dict:
-        result = await self.fleet.connect(self.system.ws_url, self.system.headers, plan)
-        await self.quiet()
-        return result
+        """Open the sockets in batches of ~500, waiting for the server to go quiet after each.
+
+        A socket is open before the server has handled its resume. Thousands of resumes at
+        once queue on ours' database pool (30 s timeout) and the late ones fail; a
+        subscription still being set up when the first message is published misses it.
+        """
+        started = time.monotonic()
+        connected, errors = 0, Counter()
+        for batch in batches(plan, CONNECT_BATCH):
+            result = await self.fleet.connect(self.system.ws_url, self.system.headers, batch)
+            connected += result["connected"]
+            errors.update(result["errors"])
+            await self.quiet()
+        rate = connected / (time.monotonic() - started)
+        return {"connected": connected, "errors": dict(errors), "connects_per_s": round(rate, 1)}
 
     async def quiet(self, most: float = 60) -> None:
-        """Wait until the server is idle: a socket is open before its resume is handled, and
-        a subscription still being set up when the first message is published would miss it.
-        """
+        """Wait until the server's processes are idle (or `most` seconds)."""
         deadline = time.monotonic() + most
         await asyncio.sleep(1)
         while time.monotonic() < deadline:
@@ -405,6 +426,9 @@ async def run_all(config: Config, args: argparse.Namespace) -> dict:
                         system, names[-1], config.resume_readers, config.resume_rounds, 5
                     )
                     print(f"    {results['ours']['resume']}", flush=True)
+            except Exception as exc:  # one system failing must not lose the others' figures
+                print(f"  {name} failed: {exc!r}", flush=True)
+                results[name] = {"error": repr(exc)}
             finally:
                 system.stop()
             await redis.flushdb()
@@ -428,7 +452,7 @@ def summarise(config: Config, run: dict) -> dict:
     got = run["systems"]
 
     def knee(name: str) -> int | None:
-        return got[name]["ramp"]["knee_deliveries_per_s"] if name in got else None
+        return got.get(name, {}).get("ramp", {}).get("knee_deliveries_per_s")
 
     def ratio(a: int | None, b: int | None) -> float | None:
         return round(a / b, 2) if a is not None and b else None
