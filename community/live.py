@@ -10,7 +10,7 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 
-from community import accounts, feedback, permissions, trainings
+from community import accounts, feedback, permissions, trainings, tutoring
 from community.database import Database
 from community.models import User
 from community.security import same_origin
@@ -51,7 +51,8 @@ class Live:
             db.sessionmaker,
             self.authorize,
             presence=RedisPresence(redis) if redis is not None else MemoryPresence(),
-            presence_prefixes=("iteration:",),
+            # Groups show who is here; a user's own channel says they are online (tutoring).
+            presence_prefixes=("iteration:", "user:"),
             on_presence=self.presence_changed,
             publish_after_commit=not settings.fault_skip_publish,
             retention=Retention(
@@ -68,12 +69,15 @@ class Live:
         kind, _sep, ident = channel.partition(":")
         if user is None or not ident.isdigit():
             return False
-        if kind == "user":
+        if kind in ("user", "helpfeed"):
             return int(ident) == user.id
         async with self.db.session() as session:
             try:
                 if kind == "iteration":
                     await trainings.iteration_view(session, user, int(ident))
+                    return True
+                if kind == "help":
+                    await tutoring.visible_request(session, user, int(ident))
                     return True
                 if kind == "report":
                     view = await trainings.iteration_view(session, user, int(ident))
@@ -97,8 +101,17 @@ class Live:
             people = [await session.get(User, int(i)) for i in ids if i.isdigit()]
         return sorted(p.display_name for p in people if p is not None)
 
+    async def is_online(self, user_id: int) -> bool:
+        try:
+            return bool(await self.hub.presence.members(f"user:{user_id}"))
+        except (RedisError, OSError):
+            return False
+
     async def presence_changed(self, channel: str) -> None:
-        iteration_id = int(channel.partition(":")[2])
+        kind, _sep, ident = channel.partition(":")
+        if kind != "iteration":
+            return
+        iteration_id = int(ident)
         html = render_block(
             "iteration.html",
             "presence",
