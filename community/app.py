@@ -23,7 +23,7 @@ from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHead
 from community.settings import Settings
 from community.templating import STATIC
 from community.throttle import Throttle
-from community.views import accounts, errors, feedback, pages, reports, trainings
+from community.views import accounts, errors, feedback, pages, reports, trainings, tutoring
 from community.visitors import VisitorMiddleware
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,23 @@ def routes() -> list[Route | Mount]:
             methods=["POST"],
         ),
         Route("/reports/iterations/{iteration_id:int}/publish", reports.publish, methods=["POST"]),
+        Route("/help", tutoring.help_page, methods=["GET"]),
+        Route("/help", tutoring.ask, methods=["POST"]),
+        Route("/help/{request_id:int}", tutoring.request_page),
+        Route("/help/{request_id:int}/offers", tutoring.offer, methods=["POST"]),
+        Route("/help/{request_id:int}/accept", tutoring.accept, methods=["POST"]),
+        Route("/help/{request_id:int}/schedule", tutoring.schedule, methods=["POST"]),
+        Route("/help/{request_id:int}/confirm", tutoring.confirm, methods=["POST"]),
+        Route("/help/{request_id:int}/cancel", tutoring.cancel, methods=["POST"]),
+        Route("/help/{request_id:int}/thanks", tutoring.thank, methods=["POST"]),
+        Route("/skills", tutoring.skills_page, methods=["GET"]),
+        Route("/skills", tutoring.mark_skill, methods=["POST"]),
+        Route("/skills/suggest", tutoring.suggest_skill, methods=["POST"]),
+        Route("/skills/{mark_id:int}/remove", tutoring.unmark_skill, methods=["POST"]),
+        Route("/skills/catalogue", tutoring.catalogue_page, methods=["GET"]),
+        Route("/skills/catalogue", tutoring.add_to_catalogue, methods=["POST"]),
+        Route("/skills/catalogue/{skill_id:int}", tutoring.curate, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/help", tutoring.group_needs),
         WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

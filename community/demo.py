@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, func, select
 
-from community import accounts, feedback, trainings
+from community import accounts, feedback, trainings, tutoring
 from community.accounts import Passwords
 from community.database import Database
 from community.i18n import DISPLAY_TIMEZONE
@@ -62,6 +62,18 @@ COMMENTS = [
     "Les ressources à voir avant la séance m'ont bien aidé.",
     "Trop de théorie d'un coup.",
 ]
+
+
+SKILLS = ["Gestes et postures", "Premiers secours", "Relation d'aide", "HTML", "CSS",
+          "JavaScript", "SQL", "Git", "Accessibilité numérique"]  # fmt: skip
+# (learner number, skill, "offer" or "want", level)
+SKILL_MARKS = [
+    (2, "Premiers secours", "offer", 3), (4, "Gestes et postures", "offer", 2),
+    (5, "Premiers secours", "offer", 2), (3, "Relation d'aide", "offer", 3),
+    (1, "Premiers secours", "want", 1), (6, "Gestes et postures", "want", 1),
+    (8, "CSS", "offer", 3), (9, "JavaScript", "offer", 2), (10, "SQL", "offer", 3),
+    (11, "Git", "offer", 2), (7, "JavaScript", "want", 1), (12, "SQL", "want", 1),
+]  # fmt: skip
 
 
 def learner_email(n: int) -> str:
@@ -119,6 +131,7 @@ async def load(db: Database, passwords: Passwords, today: date | None = None) ->
                 moods = {key: pair[0 if finished else 1] for key, pair in MOODS[index].items()}
                 rng = random.Random(index)  # noqa: S311 - reproducible demo data
                 await _feedback(session, staff, iteration, group, moods, rng)
+        await _skills(session, provider.id, people)
 
 
 async def _account(session, passwords, email, name, role, provider_id) -> User:  # type: ignore[no-untyped-def]
@@ -216,3 +229,12 @@ async def _feedback(session, staff, iteration, learners, moods, rng) -> None:  #
 
 def _rating(rng: random.Random, mean: float) -> int:
     return min(5, max(1, round(rng.gauss(mean, 0.9))))
+
+
+async def _skills(session, provider_id, people) -> None:  # type: ignore[no-untyped-def]
+    for name in SKILLS:
+        await tutoring.add_skill(session, provider_id, {"name": name})
+    ids = {s.name: s.id for s in await tutoring.catalogue(session, {provider_id})}
+    for number, skill, kind, level in SKILL_MARKS:
+        data = {"skill_id": str(ids[skill]), "kind": kind, "level": str(level)}
+        await tutoring.mark_skill(session, people[learner_email(number)], data)

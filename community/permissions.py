@@ -70,3 +70,15 @@ def can_read_report(user: User | None, facts: IterationFacts, published: bool) -
     if can_review_feedback(user, facts):
         return True
     return published and can_give_feedback(user, facts)
+
+
+def can_curate_skills(user: User | None, provider_id: int) -> bool:
+    """The skills catalogue is kept by the provider's staff and trainers."""
+    if is_provider_staff(user, provider_id):
+        return True
+    return user is not None and user.role == Role.TRAINER and user.provider_id == provider_id
+
+
+def can_seek_help(user: User | None) -> bool:
+    """Asking, offering and marking skills are for learners."""
+    return user is not None and user.role == Role.LEARNER
