@@ -1,0 +1,264 @@
+"""Peer tutoring through the app: the whole path, one match under concurrency, permissions."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import col, func, select
+
+from community import accounts, trainings, tutoring
+from community.accounts import Passwords
+from community.models import HelpRequest, Notification, Role, Skill, User, utcnow
+from tests.helpers import post_form, sign_in
+
+
+async def skill_id(db, name: str) -> int:
+    async with db.session() as session:
+        return (await session.exec(select(Skill.id).where(Skill.name == name))).one()
+
+
+async def user(db, email: str) -> User:
+    async with db.session() as session:
+        return (await session.exec(select(User).where(User.email == email))).one()
+
+
+async def ask(client, db, skill: str = "Premiers secours", **extra: str):
+    return await post_form(
+        client,
+        "/help",
+        {"skill_id": str(await skill_id(db, skill)), "description": "Comment faire la PLS ?",
+         "urgency": "now", "format": "in_person", **extra},
+        page="/help",
+    )  # fmt: skip
+
+
+async def as_person(client, email: str) -> None:
+    await post_form(client, "/signout", {})
+    await sign_in(client, email)
+
+
+async def test_ask_offer_accept_schedule_confirm_thank(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    asked = await ask(client, db)
+    assert asked.status_code == 303
+    path = asked.headers["location"]
+    async with db.session() as session:
+        told = (
+            await session.exec(select(Notification.user_id).where(Notification.kind == "help"))
+        ).all()
+    helpers = {(await user(db, e)).id for e in ("apprenant2@demo.test", "apprenant5@demo.test")}
+    assert set(told) == helpers  # the peers who offer this skill, nobody else
+
+    await as_person(client, "apprenant2@demo.test")
+    assert "Comment faire la PLS ?" in (await client.get("/help")).text
+    offered = await post_form(client, f"{path}/offers", {"message": "Avec plaisir"}, page=path)
+    assert offered.status_code == 303
+    again = await post_form(client, f"{path}/offers", {}, page=path)
+    assert again.status_code == 422 and "Vous avez déjà proposé votre aide." in again.text
+
+    await as_person(client, "apprenant1@demo.test")
+    page = (await client.get(path)).text
+    offer_id = re.search(r'name="offer_id" value="(\d+)"', page).group(1)
+    accepted = await post_form(client, f"{path}/accept", {"offer_id": offer_id}, page=path)
+    assert accepted.status_code == 303
+    when = (utcnow() - timedelta(minutes=30)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    scheduled = await post_form(
+        client,
+        f"{path}/schedule",
+        {"scheduled_at": when, "place": "Salle B2", "duration": "60"},
+        page=path,
+    )
+    assert scheduled.status_code == 303
+    early = await post_form(client, f"{path}/thanks", {"rating": "5"}, page=path)
+    assert early.status_code == 422
+    await post_form(client, f"{path}/confirm", {}, page=path)
+    await as_person(client, "apprenant2@demo.test")
+    assert "Salle B2" in (await client.get(path)).text
+    await post_form(client, f"{path}/confirm", {}, page=path)
+
+    await as_person(client, "apprenant1@demo.test")
+    thanked = await post_form(
+        client, f"{path}/thanks", {"rating": "5", "message": "Merci !"}, page=path
+    )
+    assert thanked.status_code == 303
+    twice = await post_form(client, f"{path}/thanks", {"rating": "4"}, page=path)
+    assert twice.status_code == 422
+    assert "vous avez été aidé·e 1 fois (1,0 h)" in (await client.get("/help")).text
+    await as_person(client, "apprenant2@demo.test")
+    mine = (await client.get("/help")).text
+    assert "Vous avez aidé 1 fois (1,0 h)" in mine and "Merci !" in mine and "★★★★★" in mine
+    await as_person(client, "formateur1@demo.test")
+    needs = (await client.get("/iterations/2/help")).text
+    assert "Merci !" not in needs and "Apprenant" not in needs  # never a name or a message
+
+
+async def test_two_accepts_at_the_same_moment_give_one_match(db, demo_data):
+    requester = await user(db, "apprenant1@demo.test")
+
+    async def never_online(_user_id: int) -> bool:
+        return False
+
+    async with db.session() as session:
+        request = await tutoring.ask(
+            session, requester,
+            {"skill_id": str(await skill_id(db, "Premiers secours")), "description": "PLS",
+             "urgency": "week", "format": "video"},
+            never_online,
+        )  # fmt: skip
+        request_id = request.id
+    offers = []
+    for email in ("apprenant2@demo.test", "apprenant5@demo.test"):
+        async with db.session() as session:
+            help_request = await session.get(HelpRequest, request_id)
+            await tutoring.offer(session, await user(db, email), help_request, {})
+    async with db.session() as session:
+        offers = [
+            o.id
+            for o, _person in await tutoring.offers_on(
+                session, await session.get(HelpRequest, request_id)
+            )
+        ]
+
+    async def accept(offer_id: int) -> str:
+        async with db.session() as session:
+            help_request = await session.get(HelpRequest, request_id)
+            try:
+                await tutoring.accept(session, requester, help_request, offer_id)
+            except Exception as exc:  # the loser is told in words, not by a crash
+                return exc.errors["offer"]  # type: ignore[attr-defined]
+            return "won"
+
+    results = await asyncio.gather(*(accept(offer_id) for offer_id in offers))
+    assert sorted(results) == sorted(
+        ["won", "Cette demande a déjà trouvé son tuteur ou sa tutrice."]
+    )
+    async with db.session() as session:
+        final = await session.get(HelpRequest, request_id)
+    assert final.status == "matched" and final.accepted_offer_id in offers
+
+
+async def test_candidates_same_group_first_then_online_then_level(db, demo_data):
+    requester = await user(db, "apprenant6@demo.test")
+    online = {(await user(db, "apprenant5@demo.test")).id}
+
+    async def is_online(user_id: int) -> bool:
+        return user_id in online
+
+    first_aid = await skill_id(db, "Premiers secours")
+    async with db.session() as session:
+        request = HelpRequest(
+            requester_id=requester.id, iteration_id=2, skill_id=first_aid, description="x",
+            urgency="now", format="chat", expires_at=utcnow() + timedelta(hours=1),
+        )  # fmt: skip
+        ranked = await tutoring.candidates(session, request, is_online)
+    assert [c.user.email for c in ranked] == ["apprenant5@demo.test", "apprenant2@demo.test"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"urgency": "demain"}, "Choisissez l'une des options proposées."),
+        ({"format": "pigeon"}, "Choisissez l'une des options proposées."),
+        ({"description": ""}, "Ce champ est obligatoire."),
+        ({"description": "x" * 501}, "500 caractères au maximum"),
+    ],
+)
+async def test_bad_requests_are_explained_and_write_nothing(client, db, demo_data, fields, message):
+    await sign_in(client, "apprenant1@demo.test")
+    response = await ask(client, db, **fields)
+    assert response.status_code == 422
+    assert message in response.text.replace("&#39;", "'")
+    async with db.session() as session:
+        assert (await session.exec(select(func.count(col(HelpRequest.id))))).one() == 0
+
+
+async def test_a_skill_of_another_provider_is_refused(
+    client, db, demo_data, other_provider_learner
+):
+    await sign_in(client, "apprenant1@demo.test")
+    async with db.session() as session:
+        foreign = (await session.exec(select(Skill.id).where(Skill.name == "Soudure TIG"))).one()
+    response = await post_form(
+        client, "/help",
+        {"skill_id": str(foreign), "description": "x", "urgency": "now", "format": "chat"},
+        page="/help",
+    )  # fmt: skip
+    assert response.status_code == 422
+
+
+async def test_old_requests_expire(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    await ask(client, db)
+    async with db.session() as session:
+        request = (await session.exec(select(HelpRequest))).one()
+        request.expires_at = utcnow() - timedelta(minutes=1)
+        session.add(request)
+        await session.commit()
+    assert "Expirée" in (await client.get("/help")).text
+
+
+@pytest.fixture
+async def other_provider_learner(db):
+    """A learner of another provider, with a skill of that provider's catalogue."""
+    async with db.session() as session:
+        provider = await trainings.create_provider(session, "Organisme B")
+        staff = await accounts.sign_up(
+            session, Passwords("fast"),
+            {"email": "staff@b.test", "display_name": "Staff B", "password": "mot de passe b"},
+            locale="fr", role=Role.STAFF, provider_id=provider.id,
+        )  # fmt: skip
+        training = await trainings.create_training(
+            session, staff, provider.id, {"title": "Soudure", "format": "classic"}
+        )
+        iteration = await trainings.create_iteration(
+            session, staff, training,
+            {"name": "B1", "starts_on": "2026-01-01", "ends_on": "2027-12-31"}, code_days=30,
+        )  # fmt: skip
+        learner = await accounts.sign_up(
+            session, Passwords("fast"),
+            {"email": "learner@b.test", "display_name": "Learner B", "password": "mot de passe b"},
+            locale="fr",
+        )  # fmt: skip
+        code = await trainings.current_code(session, iteration)
+        await trainings.join_with_code(session, learner, {"code": code.code})
+        await tutoring.add_skill(session, provider.id, {"name": "Soudure TIG"})
+
+
+WHO = {
+    "anonymous": None,
+    "requester": "apprenant1@demo.test",
+    "peer of the provider": "apprenant7@demo.test",
+    "learner of another provider": "learner@b.test",
+    "trainer of the group": "formateur1@demo.test",
+    "trainer elsewhere": "formateur2@demo.test",
+    "staff": "organisme@demo.test",
+}
+#                              /help  request skills catalogue needs
+MATRIX = {
+    "anonymous":                   (404, 404, 404, 404, 404),
+    "requester":                   (200, 200, 200, 404, 404),
+    "peer of the provider":        (200, 200, 200, 404, 404),
+    "learner of another provider": (200, 404, 200, 404, 404),
+    "trainer of the group":        (404, 404, 404, 200, 200),
+    "trainer elsewhere":           (404, 404, 404, 200, 404),
+    "staff":                       (404, 404, 404, 200, 200),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", MATRIX)
+async def test_tutoring_permission_matrix(client, db, demo_data, other_provider_learner, who):
+    await sign_in(client, "apprenant1@demo.test")
+    path = (await ask(client, db)).headers["location"]
+    await post_form(client, "/signout", {})
+    if WHO[who]:
+        password = "mot de passe b" if WHO[who].endswith("b.test") else "demo-ruche-2026"
+        await sign_in(client, WHO[who], password)
+    paths = ("/help", path, "/skills", "/skills/catalogue", "/iterations/2/help")
+    got = tuple([(await client.get(p)).status_code for p in paths])
+    assert got == MATRIX[who]
+    if who not in ("requester", "peer of the provider"):
+        refused = await post_form(client, f"{path}/offers", {}, page="/")
+        assert refused.status_code == 404
