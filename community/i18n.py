@@ -152,3 +152,10 @@ def show_p_value(value: float) -> str:
     if value < 0.001:
         return "p < " + show_number(0.001, 3)
     return "p = " + show_number(value, 3)
+
+
+def show_moment(value: datetime) -> str:
+    """`jeudi 26 novembre 2026, 14:30`: a day and a time, in Paris time."""
+    local = value.astimezone(DISPLAY_TIMEZONE)
+    day = format_date(local, format="full", locale=babel_locale())
+    return f"{day}, {format_time(local, format='short', locale=babel_locale())}"

@@ -48,6 +48,7 @@ def make_environment(folder: Path = TEMPLATES) -> Environment:
         percent=i18n.show_percent,
         signed=i18n.show_signed,
         p_value=i18n.show_p_value,
+        moment=i18n.show_moment,
     )
     return env
 
