@@ -315,8 +315,11 @@ class LearnerSkill(SQLModel, table=True):
 
 class HelpRequest(SQLModel, table=True):
     __tablename__ = "help_request"
+    # A form sent twice (a double tap, a retried request) makes one request.
+    __table_args__ = (UniqueConstraint("requester_id", "idempotency_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str | None = Field(default=None, max_length=40)
     requester_id: int = Field(foreign_key="user.id", index=True)
     iteration_id: int = Field(foreign_key="iteration.id", index=True)
     skill_id: int = Field(foreign_key="skill.id", index=True)

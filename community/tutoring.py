@@ -208,8 +208,16 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
         errors.update(exc.errors)
     if errors:
         raise forms.FormError(errors, data)
+    key = (data.get("idem") or "")[:40] or None
+    if key is not None:
+        sent = select(HelpRequest).where(
+            HelpRequest.requester_id == user.id, HelpRequest.idempotency_key == key
+        )
+        if (earlier := (await db.exec(sent)).first()) is not None:
+            return earlier  # the same form, sent again
     iteration = next((it for it, tr in groups if tr.provider_id == skill.provider_id), groups[0][0])
     request = HelpRequest(
+        idempotency_key=key,
         requester_id=user.id or 0,
         iteration_id=iteration.id or 0,
         skill_id=skill.id or 0,
@@ -217,7 +225,14 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
         **values,
     )
     db.add(request)
-    await db.flush()
+    try:
+        await db.flush()
+    except IntegrityError:  # the same form, sent twice at the same moment
+        await db.rollback()
+        earlier = select(HelpRequest).where(
+            HelpRequest.requester_id == user.id, HelpRequest.idempotency_key == key
+        )
+        return (await db.exec(earlier)).one()
     chosen = (await candidates(db, request, online))[:NOTIFIED]
     for candidate in chosen:
         await notifications.notify(

@@ -189,6 +189,15 @@ async def test_a_skill_of_another_provider_is_refused(
     assert response.status_code == 422
 
 
+async def test_the_same_form_sent_twice_makes_one_request(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    first = await ask(client, db, idem="formulaire-42")
+    second = await ask(client, db, idem="formulaire-42")
+    assert first.headers["location"] == second.headers["location"]
+    async with db.session() as session:
+        assert (await session.exec(select(func.count(col(HelpRequest.id))))).one() == 1
+
+
 async def test_old_requests_expire(client, db, demo_data):
     await sign_in(client, "apprenant1@demo.test")
     await ask(client, db)
@@ -260,5 +269,10 @@ async def test_tutoring_permission_matrix(client, db, demo_data, other_provider_
     got = tuple([(await client.get(p)).status_code for p in paths])
     assert got == MATRIX[who]
     if who not in ("requester", "peer of the provider"):
-        refused = await post_form(client, f"{path}/offers", {}, page="/")
-        assert refused.status_code == 404
+        for step in ("offers", "accept", "schedule", "confirm", "cancel", "thanks"):
+            refused = await post_form(client, f"{path}/{step}", {"reason": "x"}, page="/")
+            assert refused.status_code == 404, step
+    if who == "peer of the provider":  # may offer, but not act for the requester
+        for step in ("accept", "schedule", "confirm", "cancel", "thanks"):
+            refused = await post_form(client, f"{path}/{step}", {"reason": "x"}, page="/")
+            assert refused.status_code in (404, 422), step

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,6 +37,7 @@ async def help_page(request: Request, **extra: object) -> Response:
             "ratings": await tutoring.my_ratings(session, user),
             "skills": [(s.id, s.name) for s in await tutoring.catalogue(session, providers)],
             "has_group": bool(providers),
+            "idem": secrets.token_urlsafe(16),
             **extra,
         }
     return render(request, "help.html", context, status_code=422 if extra else 200, block="feed")
@@ -64,7 +66,10 @@ async def request_page(request: Request, **extra: object) -> Response:
             "skill": await session.get(Skill, help_request.skill_id),
             "requester": await session.get(User, help_request.requester_id),
             "tutor": tutor,
-            "offers": await tutoring.offers_on(session, help_request),
+            "offers": [
+                (offer, person, (await tutoring.ledger(session, person)).given)
+                for offer, person in await tutoring.offers_on(session, help_request)
+            ],
             "thanks": await tutoring.thanks_for(session, help_request),
             "is_requester": help_request.requester_id == user.id,
             "is_tutor": tutor is not None and tutor.id == user.id,

@@ -40,6 +40,7 @@ def upgrade() -> None:
     op.create_table(
         "help_request",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("idempotency_key", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("requester_id", sa.Integer(), nullable=False),
         sa.Column("iteration_id", sa.Integer(), nullable=False),
         sa.Column("skill_id", sa.Integer(), nullable=False),
@@ -66,6 +67,9 @@ def upgrade() -> None:
             ["skill_id"], ["skill.id"], name=op.f("fk_help_request_skill_id_skill")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_help_request")),
+        sa.UniqueConstraint(
+            "requester_id", "idempotency_key", name=op.f("uq_help_request_requester_id")
+        ),
     )
     with op.batch_alter_table("help_request", schema=None) as batch_op:
         batch_op.create_index(
