@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from community import migrate
+from community import projects as project_area
 from community.accounts import Passwords
 from community.database import Database
 from community.live import Live
@@ -23,7 +24,16 @@ from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHead
 from community.settings import Settings
 from community.templating import STATIC
 from community.throttle import Throttle
-from community.views import accounts, errors, feedback, pages, reports, trainings, tutoring
+from community.views import (
+    accounts,
+    errors,
+    feedback,
+    pages,
+    projects,
+    reports,
+    trainings,
+    tutoring,
+)
 from community.visitors import VisitorMiddleware
 
 log = logging.getLogger(__name__)
@@ -112,8 +122,46 @@ def routes() -> list[Route | Mount]:
         Route("/skills/catalogue", tutoring.add_to_catalogue, methods=["POST"]),
         Route("/skills/catalogue/{skill_id:int}", tutoring.curate, methods=["POST"]),
         Route("/iterations/{iteration_id:int}/help", tutoring.group_needs),
+        Route("/projects", projects.list_page, methods=["GET"]),
+        Route("/projects", projects.propose, methods=["POST"]),
+        Route("/projects/{project_id:int}", projects.project_page),
+        Route("/projects/{project_id:int}/audit", projects.audit_page),
+        *project_actions(),
+        Route("/iterations/{iteration_id:int}/review", projects.review_page),
         WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def project_actions() -> list[Route]:
+    """Every action in a project space is a POST under /projects/<id>/."""
+    act = projects.action
+    area = project_area
+    paths = {
+        "edit": act(area.edit_draft, data=True),
+        "publish": act(area.publish),
+        "support": act(area.support),
+        "launch": act(area.launch),
+        "decide": act(area.decide, data=True),
+        "join": projects.join,
+        "leave": act(area.leave),
+        "members/{member_id:int}/decide": projects.decide_join,
+        "members/{member_id:int}/remove": act(area.remove_member, "member_id", data=True),
+        "tasks": act(area.add_task, data=True),
+        "tasks/{task_id:int}/move": projects.move_task,
+        "milestones": act(area.add_milestone, data=True),
+        "milestones/{milestone_id:int}/toggle": act(area.toggle_milestone, "milestone_id"),
+        "messages": act(area.post, data=True),
+        "messages/{message_id:int}/edit": act(area.edit, "message_id", data=True),
+        "messages/{message_id:int}/delete": act(area.delete, "message_id"),
+        "messages/{message_id:int}/flag": act(area.flag, "message_id", data=True),
+        "messages/{message_id:int}/hide": act(area.hide, "message_id", data=True),
+        "messages/{message_id:int}/pin": act(area.pin, "message_id"),
+        "space": act(area.set_space, data=True),
+    }
+    return [
+        Route(f"/projects/{{project_id:int}}/{path}", endpoint, methods=["POST"])
+        for path, endpoint in paths.items()
     ]
 
 

@@ -10,7 +10,7 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 
-from community import accounts, feedback, permissions, trainings, tutoring
+from community import accounts, feedback, permissions, projects, trainings, tutoring
 from community.database import Database
 from community.models import User
 from community.security import same_origin
@@ -52,7 +52,7 @@ class Live:
             self.authorize,
             presence=RedisPresence(redis) if redis is not None else MemoryPresence(),
             # Groups show who is here; a user's own channel says they are online (tutoring).
-            presence_prefixes=("iteration:", "user:"),
+            presence_prefixes=("iteration:", "user:", "project:"),
             on_presence=self.presence_changed,
             publish_after_commit=not settings.fault_skip_publish,
             retention=Retention(
@@ -76,6 +76,9 @@ class Live:
                 if kind == "iteration":
                     await trainings.iteration_view(session, user, int(ident))
                     return True
+                if kind == "project":
+                    await projects.project_view(session, user, int(ident))
+                    return True
                 if kind == "help":
                     await tutoring.visible_request(session, user, int(ident))
                     return True
@@ -91,8 +94,11 @@ class Live:
         return False
 
     async def who_is_here(self, iteration_id: int) -> list[str]:
+        return await self.who_is_here_in(trainings.live_channel(iteration_id))
+
+    async def who_is_here_in(self, channel: str) -> list[str]:
         try:
-            ids = await self.hub.presence.members(trainings.live_channel(iteration_id))
+            ids = await self.hub.presence.members(channel)
         except (RedisError, OSError):
             return []  # Redis is down: nobody shown rather than no page
         if not ids:
@@ -109,16 +115,12 @@ class Live:
 
     async def presence_changed(self, channel: str) -> None:
         kind, _sep, ident = channel.partition(":")
-        if kind != "iteration":
+        pages = {
+            "iteration": ("iteration.html", "iteration_id"),
+            "project": ("project.html", "project_id"),
+        }
+        if kind not in pages:
             return
-        iteration_id = int(ident)
-        html = render_block(
-            "iteration.html",
-            "presence",
-            {
-                "iteration_id": iteration_id,
-                "here": await self.who_is_here(iteration_id),
-                "oob": True,
-            },
-        )
-        await self.hub.publish_ephemeral(channel, html)
+        template, key = pages[kind]
+        context = {key: int(ident), "here": await self.who_is_here_in(channel), "oob": True}
+        await self.hub.publish_ephemeral(channel, render_block(template, "presence", context))

@@ -1,0 +1,201 @@
+"""Collective project pages: the list, proposing, the project space, moderation."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+import realtime
+from community import projects, trainings
+from community.forms import FormError
+from community.models import User
+from community.templating import render
+from community.trainings import Forbidden, NotFound
+from community.views import current_user, db, form_data, redirect
+
+
+def _user(request: Request) -> User:
+    user = current_user(request)
+    if user is None:
+        raise HTTPException(404)
+    return user
+
+
+async def list_page(request: Request) -> Response:
+    user = _user(request)
+    params = request.query_params
+    page = params.get("page", "1")
+    filters = {
+        "status": params.get("status", ""),
+        "skill": params.get("skill", ""),
+        "words": params.get("q", ""),
+    }
+    async with db(request).session() as session:
+        rows, pages = await projects.listing(
+            session, user, page=int(page) if page.isdigit() else 1, **filters
+        )
+        groups = [
+            (it.id, f"{tr.title} · {it.name}")
+            for it, tr, role in await trainings.my_iterations(session, user)
+            if role == "learner"
+        ]
+    context = {
+        "rows": rows, "pages": pages, "page": int(page) if page.isdigit() else 1,
+        "filters": filters, "groups": groups, "idem": secrets.token_urlsafe(16),
+    }  # fmt: skip
+    return render(request, "projects.html", context)
+
+
+async def propose(request: Request) -> Response:
+    user = _user(request)
+    data = await form_data(request)
+    raw = data.get("iteration_id", "")
+    async with db(request).session() as session:
+        try:
+            group = await trainings.iteration_view(session, user, int(raw) if raw.isdigit() else 0)
+            project = await projects.propose(session, user, group, data)
+        except (NotFound, Forbidden):
+            raise HTTPException(404) from None
+        except FormError as exc:
+            return await _proposal_form(request, user, exc)
+    return redirect(f"/projects/{project.id}")
+
+
+async def _proposal_form(request: Request, user: User, exc: FormError) -> Response:
+    async with db(request).session() as session:
+        groups = [
+            (it.id, f"{tr.title} · {it.name}")
+            for it, tr, role in await trainings.my_iterations(session, user)
+            if role == "learner"
+        ]
+    context = {
+        "rows": [], "pages": 1, "page": 1, "filters": {"status": "", "skill": "", "words": ""},
+        "groups": groups, "idem": exc.values.get("idem", ""), "errors": exc.errors,
+        "values": exc.values, "open_form": True,
+    }  # fmt: skip
+    return render(request, "projects.html", context, status_code=422)
+
+
+async def _view(session: AsyncSession, user: User, request: Request) -> projects.ProjectView:
+    try:
+        return await projects.project_view(session, user, int(request.path_params["project_id"]))
+    except NotFound:
+        raise HTTPException(404) from None
+
+
+async def project_page(request: Request, **extra: object) -> Response:
+    user = _user(request)
+    async with db(request).session() as session:
+        view = await _view(session, user, request)
+        project_id = view.project.id or 0
+        tasks, milestones = await projects.board(session, project_id)
+        members = await projects.members_of(session, project_id)
+        context = {
+            "view": view,
+            "p": view.project,
+            "author": await session.get(User, view.project.author_id),
+            "supports": await projects.supporters(session, project_id),
+            "supported": await projects.has_supported(session, project_id, user.id or 0),
+            "threshold": view.group.iteration.support_threshold,
+            "roles": await projects.roles_of(session, project_id),
+            "members": members,
+            "tasks": tasks,
+            "milestones": milestones,
+            "messages": await projects.messages_of(session, project_id),
+            "here": await request.app.state.live.who_is_here_in(projects.channel(project_id)),
+            "live_seq": await realtime.last_seq(session, projects.channel(project_id)),
+            "now": projects.utcnow(),
+            "edit_window": projects.EDIT_WINDOW,
+            **extra,
+        }
+    region = request.query_params.get("region")
+    block = region if region in projects.REGIONS else None
+    status = 422 if extra else 200
+    return render(request, "project.html", context, status_code=status, block=block)
+
+
+Act = Callable[[AsyncSession, projects.ProjectView, dict[str, str], Request], Awaitable[object]]
+
+
+async def _act(request: Request, act: Act) -> Response:
+    """One action in a project; refused ones say why on the project's page."""
+    user = _user(request)
+    data = await form_data(request)
+    async with db(request).session() as session:
+        view = await _view(session, user, request)
+        project_id = view.project.id
+        try:
+            await act(session, view, data, request)
+        except (Forbidden, NotFound):
+            raise HTTPException(404) from None
+        except FormError as exc:
+            return await project_page(request, errors=exc.errors, values=exc.values)
+    return redirect(f"/projects/{project_id}")
+
+
+def _id(request: Request, name: str) -> int:
+    return int(request.path_params[name])
+
+
+def action(function: Callable[..., Awaitable[object]], *path: str, data: bool = False):  # type: ignore[no-untyped-def]
+    """A route for a project action: path ids and, when asked, the form go to the area."""
+
+    async def endpoint(request: Request) -> Response:
+        async def act(session, view, form, request):  # type: ignore[no-untyped-def]
+            ids = [_id(request, name) for name in path]
+            return await function(session, view, *ids, *([form] if data else []))
+
+        return await _act(request, act)
+
+    return endpoint
+
+
+async def join(request: Request) -> Response:
+    async def act(session, view, form, _request):  # type: ignore[no-untyped-def]
+        role = form.get("role_id", "")
+        await projects.join(session, view, int(role) if role.isdigit() else 0)
+
+    return await _act(request, act)
+
+
+async def decide_join(request: Request) -> Response:
+    async def act(session, view, form, request):  # type: ignore[no-untyped-def]
+        await projects.decide_join(
+            session, view, _id(request, "member_id"), form.get("accept") == "1"
+        )
+
+    return await _act(request, act)
+
+
+async def move_task(request: Request) -> Response:
+    async def act(session, view, form, request):  # type: ignore[no-untyped-def]
+        await projects.move_task(session, view, _id(request, "task_id"), form.get("status", ""))
+
+    return await _act(request, act)
+
+
+async def audit_page(request: Request) -> Response:
+    user = _user(request)
+    async with db(request).session() as session:
+        view = await _view(session, user, request)
+        try:
+            entries = await projects.audit_log(session, view)
+        except Forbidden:
+            raise HTTPException(404) from None
+    return render(request, "project_audit.html", {"view": view, "entries": entries})
+
+
+async def review_page(request: Request) -> Response:
+    user = _user(request)
+    async with db(request).session() as session:
+        try:
+            group = await trainings.iteration_view(session, user, _id(request, "iteration_id"))
+            queue = await projects.review_queue(session, user, group)
+        except (NotFound, Forbidden):
+            raise HTTPException(404) from None
+    return render(request, "review_queue.html", {"group": group, "queue": queue})
