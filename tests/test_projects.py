@@ -1,0 +1,264 @@
+"""Collective projects through the app: proposal to moderation, limits, permissions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import col, func, select
+
+from community.models import (
+    ModerationEntry,
+    Notification,
+    Project,
+    ProjectMember,
+    ProjectSupport,
+    User,
+)
+from tests.helpers import post_form, sign_in
+
+PROPOSAL = {
+    "iteration_id": "2", "title": "Guide des gestes", "pitch": "Un guide illustré pour tous",
+    "weeks": "4", "role0": "Rédaction", "slots0": "1", "role1": "Illustration", "slots1": "1",
+    "publish": "1",
+}  # fmt: skip
+
+
+async def as_person(client, email: str) -> None:
+    await post_form(client, "/signout", {})
+    await sign_in(client, email)
+
+
+async def propose(client, **extra: str):
+    return await post_form(client, "/projects", {**PROPOSAL, **extra}, page="/projects")
+
+
+async def count(db, column, *where) -> int:
+    async with db.session() as session:
+        return (await session.exec(select(func.count(column)).where(*where))).one()
+
+
+async def launched(client, db) -> str:
+    """A project of apprenant1, supported by three peers and launched: its path."""
+    await sign_in(client, "apprenant1@demo.test")
+    path = (await propose(client)).headers["location"]
+    for n in (2, 3, 4):
+        await as_person(client, f"apprenant{n}@demo.test")
+        await post_form(client, f"{path}/support", {}, page=path)
+    await as_person(client, "apprenant1@demo.test")
+    assert (await post_form(client, f"{path}/launch", {}, page=path)).status_code == 303
+    return path
+
+
+async def test_supports_reach_the_threshold_and_the_author_launches(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    path = (await propose(client)).headers["location"]
+    early = await post_form(client, f"{path}/launch", {}, page=path)
+    assert early.status_code == 422 and "Pas encore assez de soutiens" in early.text
+    await as_person(client, "apprenant2@demo.test")
+    await post_form(client, f"{path}/support", {}, page=path)
+    await post_form(client, f"{path}/support", {}, page=path)  # a second support: no-op
+    assert await count(db, col(ProjectSupport.id)) == 1
+    for n in (3, 4):
+        await as_person(client, f"apprenant{n}@demo.test")
+        await post_form(client, f"{path}/support", {}, page=path)
+    author = await _user(db, "apprenant1@demo.test")
+    assert (
+        await count(
+            db,
+            col(Notification.id),
+            Notification.kind == "threshold",
+            Notification.user_id == author.id,
+        )
+        == 1
+    )
+    await as_person(client, "apprenant1@demo.test")
+    assert "Le seuil est atteint" in (await client.get(path)).text
+    assert (await post_form(client, f"{path}/launch", {}, page=path)).status_code == 303
+    async with db.session() as session:
+        assert (await session.exec(select(Project.status))).one() == "active"
+
+
+async def _user(db, email: str) -> User:
+    async with db.session() as session:
+        return (await session.exec(select(User).where(User.email == email))).one()
+
+
+async def test_a_double_submitted_proposal_makes_one_project(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    first = await propose(client, idem="formulaire-7")
+    second = await propose(client, idem="formulaire-7")
+    assert first.headers["location"] == second.headers["location"]
+    assert await count(db, col(Project.id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "x" * 121}, "120 caractères au maximum"),
+        ({"title": ""}, "Ce champ est obligatoire."),
+        ({"pitch": ""}, "Ce champ est obligatoire."),
+        ({"role0": "", "role1": ""}, "Indiquez au moins un rôle à pourvoir."),
+        ({"slots0": "40"}, "Entre 1 et 10 places par rôle."),
+        ({"weeks": "100"}, "Choisissez l'une des options proposées."),
+    ],
+)
+async def test_bad_proposals_are_explained_and_write_nothing(
+    client, db, demo_data, fields, message
+):
+    await sign_in(client, "apprenant1@demo.test")
+    response = await propose(client, **fields)
+    assert response.status_code == 422
+    assert message in response.text.replace("&#39;", "'")
+    assert await count(db, col(Project.id)) == 0
+
+
+async def test_roles_fill_then_the_waitlist_takes_over(client, db, demo_data):
+    path = await launched(client, db)
+    page = (await client.get(path)).text
+    writing = re.findall(
+        r'name="role_id" value="(\d+)"', (await _as(client, "apprenant2@demo.test", path)).text
+    )[0]
+    await post_form(client, f"{path}/join", {"role_id": writing}, page=path)
+    await post_form(client, f"{path}/join", {"role_id": writing}, page=path)  # twice: no-op
+    await _as(client, "apprenant3@demo.test", path)
+    await post_form(client, f"{path}/join", {"role_id": writing}, page=path)
+    async with db.session() as session:
+        statuses = sorted((await session.exec(select(ProjectMember.status))).all())
+    assert statuses == ["member", "member", "waitlist"]  # the lead, the writer, the waitlist
+    await _as(client, "apprenant2@demo.test", path)
+    await post_form(client, f"{path}/leave", {}, page=path)
+    async with db.session() as session:
+        statuses = sorted((await session.exec(select(ProjectMember.status))).all())
+    assert statuses == ["member", "member"]
+    assert "Rédaction" in page
+
+
+async def _as(client, email: str, path: str):
+    await as_person(client, email)
+    return await client.get(path)
+
+
+async def test_discussion_mentions_edit_delete_flag_hide_and_audit(client, db, demo_data):
+    path = await launched(client, db)
+    writing = re.findall(
+        r'name="role_id" value="(\d+)"', (await _as(client, "apprenant2@demo.test", path)).text
+    )[0]
+    await post_form(client, f"{path}/join", {"role_id": writing}, page=path)
+    sent = await post_form(
+        client, f"{path}/messages", {"body": "Bonjour @Amina, on commence ?"}, page=path
+    )
+    assert sent.status_code == 303
+    amina = await _user(db, "apprenant1@demo.test")
+    assert (
+        await count(
+            db,
+            col(Notification.id),
+            Notification.kind == "mention",
+            Notification.user_id == amina.id,
+        )
+        == 1
+    )
+    page = (await client.get(path)).text
+    message = re.search(r'id="message-(\d+)"', page).group(1)
+    edited = await post_form(
+        client, f"{path}/messages/{message}/edit", {"body": "Bonjour à tous"}, page=path
+    )
+    assert edited.status_code == 303 and "modifié" in (await client.get(path)).text
+    too_long = await post_form(client, f"{path}/messages", {"body": "x" * 2001}, page=path)
+    assert too_long.status_code == 422 and "2000 caractères au maximum" in too_long.text
+
+    await _as(client, "apprenant1@demo.test", path)
+    await post_form(client, f"{path}/messages/{message}/flag", {"reason": "Hors sujet"}, page=path)
+    await _as(client, "formateur1@demo.test", path)
+    queue = (await client.get("/iterations/2/review")).text
+    assert "Hors sujet" in queue and "1 signalement" in queue
+    hidden = await post_form(
+        client, f"{path}/messages/{message}/hide", {"reason": "Restons concentrés"}, page=path
+    )
+    assert hidden.status_code == 303
+    await post_form(
+        client, f"{path}/space", {"locked": "1", "slow": "0", "reason": "Pause"}, page=path
+    )
+    audit = (await client.get(f"{path}/audit")).text
+    assert "A masqué un message" in audit and "Restons concentrés" in audit and "Pause" in audit
+    async with db.session() as session:
+        assert (await session.exec(select(func.count(col(ModerationEntry.id))))).one() == 2
+
+    await _as(client, "apprenant2@demo.test", path)
+    member_view = (await client.get(path)).text
+    assert "Message masqué par un·e formateur·rice." in member_view
+    assert "Motif : Restons concentrés" in member_view  # its author is told why
+    locked = await post_form(client, f"{path}/messages", {"body": "Encore moi"}, page=path)
+    assert locked.status_code == 422 and "lecture seule" in locked.text
+    assert (await client.get(f"{path}/audit")).status_code == 404  # learners cannot read it
+
+
+async def test_slow_mode_spaces_messages(client, db, demo_data):
+    path = await launched(client, db)
+    await _as(client, "formateur1@demo.test", path)
+    await post_form(client, f"{path}/space", {"slow": "60", "reason": "Calme"}, page=path)
+    await _as(client, "apprenant1@demo.test", path)
+    assert (
+        await post_form(client, f"{path}/messages", {"body": "Un"}, page=path)
+    ).status_code == 303
+    second = await post_form(client, f"{path}/messages", {"body": "Deux"}, page=path)
+    assert second.status_code == 422 and "un message toutes les 60 secondes" in second.text
+
+
+async def test_lists_filter_search_and_paginate(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    for n in range(12):
+        await propose(client, title=f"Projet {n}", skills="HTML" if n % 2 else "Soudure")
+    await propose(client, title="Mon brouillon secret", publish="0")
+    first = (await client.get("/projects")).text
+    assert first.count('class="h3"') == 10 and 'aria-current="page"' in first
+    assert (await client.get("/projects?page=2")).text.count('class="h3"') == 3
+    assert (await client.get("/projects?skill=HTML")).text.count('class="h3"') == 6
+    assert (await client.get("/projects?q=Projet+11")).text.count('class="h3"') == 1
+    await as_person(client, "apprenant2@demo.test")
+    assert "Mon brouillon secret" not in (await client.get("/projects")).text
+
+
+WHO = {
+    "anonymous": None,
+    "learner member": "apprenant2@demo.test",
+    "learner non-member": "apprenant5@demo.test",
+    "learner of another group": "apprenant7@demo.test",
+    "trainer of the group": "formateur1@demo.test",
+    "trainer of another group": "formateur2@demo.test",
+    "provider staff": "organisme@demo.test",
+}
+#                             page  audit post-message hide
+MATRIX = {
+    "anonymous":                (404, 404, 404, 404),
+    "learner member":           (200, 404, 303, 404),
+    "learner non-member":       (200, 404, 404, 404),
+    "learner of another group": (404, 404, 404, 404),
+    "trainer of the group":     (200, 200, 404, 303),
+    "trainer of another group": (404, 404, 404, 404),
+    "provider staff":           (200, 200, 404, 303),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", MATRIX)
+async def test_project_permission_matrix(client, db, demo_data, who):
+    path = await launched(client, db)
+    writing = re.findall(
+        r'name="role_id" value="(\d+)"', (await _as(client, "apprenant2@demo.test", path)).text
+    )[0]
+    await post_form(client, f"{path}/join", {"role_id": writing}, page=path)
+    await post_form(client, f"{path}/messages", {"body": "Premier message"}, page=path)
+    message = re.search(r'id="message-(\d+)"', (await client.get(path)).text).group(1)
+    await post_form(client, "/signout", {})
+    if WHO[who]:
+        await sign_in(client, WHO[who])
+    got = (
+        (await client.get(path)).status_code,
+        (await client.get(f"{path}/audit")).status_code,
+        (await post_form(client, f"{path}/messages", {"body": "Moi aussi"}, page="/")).status_code,
+        (
+            await post_form(client, f"{path}/messages/{message}/hide", {"reason": "x"}, page="/")
+        ).status_code,
+    )
+    assert got == MATRIX[who]
