@@ -57,6 +57,11 @@ def routes() -> list[Route | Mount]:
         Route("/iterations/{iteration_id:int}/sessions", trainings.add_session, methods=["POST"]),
         Route("/iterations/{iteration_id:int}/trainers", trainings.add_trainer, methods=["POST"]),
         Route("/iterations/{iteration_id:int}/code", trainings.renew_code, methods=["POST"]),
+        Route(
+            "/iterations/{iteration_id:int}/threshold",
+            trainings.set_support_threshold,
+            methods=["POST"],
+        ),
         Route("/trainings", trainings.trainings_page, methods=["GET"]),
         Route("/trainings", trainings.create_training, methods=["POST"]),
         Route("/trainings/{training_id:int}", trainings.training_page, methods=["GET"]),

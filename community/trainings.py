@@ -338,3 +338,19 @@ async def create_provider(db: AsyncSession, name: str) -> Provider:
     db.add(provider)
     await db.commit()
     return provider
+
+
+async def set_support_threshold(
+    db: AsyncSession, user: User, view: IterationView, data: dict[str, str]
+) -> None:
+    """How many supports a project proposal needs in this group: its trainers decide."""
+    if not permissions.can_see_join_code(user, view.facts):
+        raise Forbidden
+    raw = data.get("support_threshold", "")
+    if not raw.isdigit() or not 1 <= int(raw) <= 30:
+        raise forms.FormError({"support_threshold": _("Choose a number from 1 to 30.")}, data)
+    iteration = await db.get(Iteration, view.iteration.id)
+    assert iteration is not None
+    iteration.support_threshold = int(raw)
+    db.add(iteration)
+    await db.commit()

@@ -150,6 +150,10 @@ async def add_session(request: Request) -> Response:
     return await _manage(request, trainings.add_session)
 
 
+async def set_support_threshold(request: Request) -> Response:
+    return await _manage(request, trainings.set_support_threshold)
+
+
 async def add_trainer(request: Request) -> Response:
     async def act(session, user, view, data):  # type: ignore[no-untyped-def]
         await trainings.add_trainer(session, user, view, _int(data.get("trainer_id")))

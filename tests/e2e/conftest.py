@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import REDIS_URL, empty_database, need
-from tests.servers import prepare, ruche_env, serve
+from tests.servers import RedisServer, prepare, ruche_env, serve
 
 CHROMIUM = Path(os.environ.get("RUCHE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -116,3 +117,23 @@ def assert_accessible(page) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"{page.url}: {serious}"
+
+
+KEEP = 5  # events a page can catch up on; more than that and it re-fetches the region
+
+
+@pytest.fixture(scope="package")
+def two_processes(tmp_path_factory):
+    """Processes A and B on one database and one Redis of their own."""
+    need(shutil.which("redis-server"), "redis-server is not installed")
+    folder = tmp_path_factory.mktemp("two")
+    redis = RedisServer(folder)
+    redis.start()
+    with empty_database(folder) as url:
+        env = ruche_env(url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP))
+        prepare(env)
+        servers = [serve(env, folder), serve(env, folder)]
+        yield servers
+        for server in servers:
+            server.stop()
+    redis.stop()

@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import empty_database, need
-from tests.e2e.conftest import shot, sign_in
-from tests.servers import RedisServer, prepare, ruche_env, serve
+from tests.e2e.conftest import KEEP, shot, sign_in
 
 REGION = "#announcements-2"
-KEEP = 5  # events a page can catch up on; more than that and it re-fetches the region
-
-
-@pytest.fixture(scope="module")
-def two_processes(tmp_path_factory):
-    """Processes A and B on one database and one Redis of their own."""
-    need(shutil.which("redis-server"), "redis-server is not installed")
-    folder = tmp_path_factory.mktemp("two")
-    redis = RedisServer(folder)
-    redis.start()
-    with empty_database(folder) as url:
-        env = ruche_env(url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP))
-        prepare(env)
-        servers = [serve(env, folder), serve(env, folder)]
-        yield servers
-        for server in servers:
-            server.stop()
-    redis.stop()
 
 
 def open_as(browser, server, email: str, **options):

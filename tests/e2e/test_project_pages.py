@@ -1,0 +1,87 @@
+"""Three learners and a trainer run a project together, live across two app processes."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, shot, sign_in
+
+
+def person(browser, server, email: str, **size):
+    context = browser.new_context(
+        locale="fr-FR", base_url=server.url, bypass_csp=True,
+        viewport=size or {"width": 390, "height": 844},
+    )  # fmt: skip
+    page = context.new_page()
+    sign_in(page, email)
+    return page
+
+
+def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
+    a, b = two_processes
+    trainer = person(browser, b, "formateur1@demo.test", width=1280, height=800)
+    trainer.goto("/iterations/2")
+    trainer.get_by_label("Soutiens nécessaires à une proposition de projet").fill("2")
+    trainer.get_by_role("button", name="Enregistrer").first.click()
+
+    author = person(browser, a, "apprenant1@demo.test")
+    author.get_by_role("link", name="Projets").click()
+    author.get_by_text("Proposer un projet").click()
+    author.get_by_label("Titre").fill("Jardin partagé du centre")
+    author.get_by_label("L'idée, en quelques lignes").fill("Un potager pour la pause de midi.")
+    author.get_by_label("Rôle 1").fill("Jardinage")
+    author.get_by_label("Places").first.fill("2")
+    author.get_by_role("button", name="Le proposer maintenant").click()
+    expect(author.get_by_role("heading", level=1)).to_have_text("Jardin partagé du centre")
+    project_url = author.url.replace(a.url, "")
+    author.evaluate("window.notReloaded = true")
+    assert_accessible(author)
+
+    supporters = [
+        person(browser, b, "apprenant2@demo.test"),
+        person(browser, a, "apprenant3@demo.test"),
+    ]
+    for page in supporters:
+        page.goto(project_url)
+        page.get_by_role("button", name="Soutenir").click()
+        expect(page.get_by_text("Vous soutenez ce projet.")).to_be_visible()
+    expect(author.get_by_text("Le seuil est atteint")).to_be_visible()  # live, from process B too
+    assert author.evaluate("window.notReloaded") is True
+    author.get_by_role("button", name="Lancer le projet").click()
+
+    member = supporters[0]
+    member.goto(project_url)
+    member.get_by_role("button", name="Rejoindre comme Jardinage").click()
+    member.get_by_label("Votre message").fill("J'apporte des graines de tomates !")
+    member.get_by_role("button", name="Envoyer").click()
+    expect(author.locator(".messages")).to_contain_text("graines de tomates")  # B → A, live
+    shot(author, "project-live-390")
+
+    author.locator(".messages").get_by_text("Signaler", exact=True).click()
+    author.get_by_label("Pourquoi ?").fill("Hors sujet")
+    author.get_by_role("button", name="Signaler aux formateur·rices").click()
+
+    trainer.goto("/iterations/2/review")
+    expect(trainer.get_by_text("Hors sujet")).to_be_visible()
+    trainer.get_by_role("link", name="Jardin partagé du centre").click()
+    trainer.locator(".messages").get_by_text("Masquer", exact=True).click()
+    trainer.get_by_label("Motif, montré à son auteur·rice").fill("Gardons le fil sur le jardin")
+    trainer.get_by_role("button", name="Masquer le message").click()
+
+    expect(author.locator(".messages")).not_to_contain_text("graines de tomates")  # live
+    expect(author.locator(".messages")).to_contain_text("Message masqué")
+    expect(member.locator(".messages")).to_contain_text("Gardons le fil sur le jardin")
+    trainer.goto(project_url + "/audit")
+    expect(trainer.get_by_role("table")).to_contain_text("A masqué un message")
+    expect(trainer.get_by_role("table")).to_contain_text("Gardons le fil sur le jardin")
+    assert_accessible(trainer)
+
+    small = browser.new_context(
+        locale="fr-FR", base_url=a.url, viewport={"width": 360, "height": 640}
+    ).new_page()
+    sign_in(small, "apprenant3@demo.test")
+    for path in (project_url, "/projects"):
+        small.goto(path)
+        assert small.evaluate("document.documentElement.scrollWidth") <= 360, path
+    for page in (author, *supporters, trainer, small):
+        page.context.close()
