@@ -381,6 +381,8 @@ class Project(SQLModel, table=True):
     status: str = Field(default="draft", max_length=12, index=True)
     decline_reason: str = Field(default="", max_length=300)
     join_needs_approval: bool = False
+    # Open to every learner of the provider, not only to the group it was proposed in.
+    community: bool = False
     locked: bool = False
     slow_mode_seconds: int = 0
     created_at: datetime = Field(default_factory=utcnow)

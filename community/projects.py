@@ -28,6 +28,7 @@ from community.models import (
     ProjectRole,
     ProjectSupport,
     Task,
+    Training,
     User,
     utcnow,
 )
@@ -107,7 +108,7 @@ async def project_view(db: AsyncSession, user: User | None, project_id: int) -> 
     project = await db.get(Project, project_id)
     if project is None or user is None:
         raise NotFound
-    group = await iteration_view(db, user, project.iteration_id)  # outsiders: NotFound
+    group = await _group_of(db, user, project)
     if project.status == "draft" and project.author_id != user.id:
         raise NotFound
     member = (
@@ -118,6 +119,36 @@ async def project_view(db: AsyncSession, user: User | None, project_id: int) -> 
         )
     ).first()
     return ProjectView(project, group, member, user)
+
+
+async def _group_of(db: AsyncSession, user: User, project: Project) -> IterationView:
+    """The group the project lives in, as this person sees it: a community project also
+    welcomes the learners of the provider's other groups, as learners."""
+    try:
+        return await iteration_view(db, user, project.iteration_id)
+    except NotFound:
+        if not project.community:
+            raise
+    iteration = await db.get(Iteration, project.iteration_id)
+    training = await db.get(Training, iteration.training_id) if iteration else None
+    if (
+        iteration is None
+        or training is None
+        or training.provider_id not in await _learner_providers(db, user)
+    ):
+        raise NotFound
+    facts = permissions.IterationFacts(training.provider_id, EnrolmentRole.LEARNER)
+    return IterationView(iteration, training, facts)
+
+
+async def _learner_providers(db: AsyncSession, user: User) -> set[int]:
+    rows = await db.exec(
+        select(Training.provider_id)
+        .join(Iteration, col(Iteration.training_id) == Training.id)
+        .join(Enrolment, col(Enrolment.iteration_id) == Iteration.id)
+        .where(Enrolment.user_id == user.id, Enrolment.role == EnrolmentRole.LEARNER)
+    )
+    return set(rows)
 
 
 def _learner_of(view: IterationView) -> bool:
@@ -152,6 +183,7 @@ async def propose(
         author_id=user.id or 0,
         status="proposed" if data.get("publish") == "1" else "draft",
         join_needs_approval=data.get("approval") == "1",
+        community=data.get("community") == "1",
         **{**values, "weeks": int(values["weeks"])},
     )
     db.add(project)
@@ -690,10 +722,18 @@ async def listing(
 ) -> tuple[list[tuple[Project, Iteration]], int]:
     """The proposals and projects of my groups, filtered, searched and paginated."""
     mine = select(Enrolment.iteration_id).where(Enrolment.user_id == user.id)
+    neighbours = (
+        select(Iteration.id)
+        .join(Training, col(Training.id) == Iteration.training_id)
+        .where(col(Training.provider_id).in_(list(await _learner_providers(db, user))))
+    )
     query = (
         select(Project, Iteration)
         .join(Iteration, col(Iteration.id) == Project.iteration_id)
-        .where(col(Project.iteration_id).in_(mine))
+        .where(
+            col(Project.iteration_id).in_(mine)
+            | (col(Project.community).is_(True) & col(Project.iteration_id).in_(neighbours))
+        )
         .where(or_(col(Project.status) != "draft", col(Project.author_id) == user.id))
     )
     if status in (*STATUSES, "draft"):

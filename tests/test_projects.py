@@ -229,24 +229,24 @@ WHO = {
     "trainer of another group": "formateur2@demo.test",
     "provider staff": "organisme@demo.test",
 }
-#                             page  audit post-message hide
+#                             page audit message hide  task  space join  review
 MATRIX = {
-    "anonymous":                (404, 404, 404, 404),
-    "learner member":           (200, 404, 303, 404),
-    "learner non-member":       (200, 404, 404, 404),
-    "learner of another group": (404, 404, 404, 404),
-    "trainer of the group":     (200, 200, 404, 303),
-    "trainer of another group": (404, 404, 404, 404),
-    "provider staff":           (200, 200, 404, 303),
+    "anonymous":                (404, 404, 404, 404, 404, 404, 404, 404),
+    "learner member":           (200, 404, 303, 404, 303, 404, 303, 404),
+    "learner non-member":       (200, 404, 404, 404, 404, 404, 303, 404),
+    "learner of another group": (404, 404, 404, 404, 404, 404, 404, 404),
+    "trainer of the group":     (200, 200, 404, 303, 404, 303, 404, 200),
+    "trainer of another group": (404, 404, 404, 404, 404, 404, 404, 404),
+    "provider staff":           (200, 200, 404, 303, 404, 303, 404, 200),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("who", MATRIX)
 async def test_project_permission_matrix(client, db, demo_data, who):
     path = await launched(client, db)
-    writing = re.findall(
+    writing, role = re.findall(
         r'name="role_id" value="(\d+)"', (await _as(client, "apprenant2@demo.test", path)).text
-    )[0]
+    )[:2]
     await post_form(client, f"{path}/join", {"role_id": writing}, page=path)
     await post_form(client, f"{path}/messages", {"body": "Premier message"}, page=path)
     message = re.search(r'id="message-(\d+)"', (await client.get(path)).text).group(1)
@@ -260,5 +260,47 @@ async def test_project_permission_matrix(client, db, demo_data, who):
         (
             await post_form(client, f"{path}/messages/{message}/hide", {"reason": "x"}, page="/")
         ).status_code,
+        (await post_form(client, f"{path}/tasks", {"title": "Arroser"}, page="/")).status_code,
+        (await post_form(client, f"{path}/space", {"slow": "0"}, page="/")).status_code,
+        (await post_form(client, f"{path}/join", {"role_id": role}, page="/")).status_code,
+        (await client.get("/iterations/2/review")).status_code,
     )
     assert got == MATRIX[who]
+
+
+async def test_drafts_are_edited_then_published(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")
+    path = (await propose(client, publish="0")).headers["location"]
+    await as_person(client, "apprenant2@demo.test")
+    assert (await client.get(path)).status_code == 404  # a draft is its author's alone
+    await as_person(client, "apprenant1@demo.test")
+    edited = await post_form(
+        client, f"{path}/edit", {"title": "Guide illustré", "pitch": "Mieux dit", "weeks": "2"},
+        page=path,
+    )  # fmt: skip
+    assert edited.status_code == 303
+    await post_form(client, f"{path}/publish", {}, page=path)
+    await as_person(client, "apprenant2@demo.test")
+    page = (await client.get(path)).text
+    assert "Guide illustré" in page and "Soutenir" in page
+
+
+async def test_community_projects_reach_the_other_groups_of_the_provider(client, db, demo_data):
+    await sign_in(client, "apprenant1@demo.test")  # group 2
+    path = (await propose(client, community="1")).headers["location"]
+    closed = (await propose(client, title="Rien que pour nous")).headers["location"]
+    await as_person(client, "apprenant7@demo.test")  # group 4, same provider
+    assert "Guide des gestes" in (await client.get("/projects")).text
+    assert (await client.get(path)).status_code == 200
+    assert (await post_form(client, f"{path}/support", {}, page=path)).status_code == 303
+    assert (await client.get(closed)).status_code == 404
+    assert await count(db, col(ProjectSupport.id)) == 1
+
+
+async def test_replies_point_to_their_message(client, db, demo_data):
+    path = await launched(client, db)
+    await post_form(client, f"{path}/messages", {"body": "Qui arrose ?"}, page=path)
+    first = re.search(r'id="message-(\d+)"', (await client.get(path)).text).group(1)
+    await post_form(client, f"{path}/messages", {"body": "Moi", "reply_to": first}, page=path)
+    page = (await client.get(path)).text
+    assert "En réponse à un message précédent" in page and f'href="#message-{first}"' in page

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("decline_reason", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("join_needs_approval", sa.Boolean(), nullable=False),
+        sa.Column("community", sa.Boolean(), nullable=False),
         sa.Column("locked", sa.Boolean(), nullable=False),
         sa.Column("slow_mode_seconds", sa.Integer(), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
