@@ -524,6 +524,8 @@ async def post(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> Non
                 data,
             )
     body = forms.parse(data, MESSAGE)["body"]
+    if await _just_sent(db, view, body):
+        return  # a double tap, or a form sent twice: one message
     reply_to = data.get("reply_to")
     parent = await db.get(Message, int(reply_to)) if reply_to and reply_to.isdigit() else None
     message = Message(
@@ -541,6 +543,21 @@ async def post(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> Non
             )
     await _nudge(db, project, "messages")
     await db.commit()
+
+
+async def _just_sent(db: AsyncSession, view: ProjectView, body: str) -> bool:
+    last = (
+        await db.exec(
+            select(Message)
+            .where(Message.project_id == view.project.id, Message.author_id == view.user.id)
+            .order_by(col(Message.id).desc())
+        )
+    ).first()
+    return (
+        last is not None
+        and last.body == body
+        and utcnow() - last.created_at < timedelta(seconds=10)
+    )
 
 
 async def messages_of(

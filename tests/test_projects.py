@@ -304,3 +304,10 @@ async def test_replies_point_to_their_message(client, db, demo_data):
     await post_form(client, f"{path}/messages", {"body": "Moi", "reply_to": first}, page=path)
     page = (await client.get(path)).text
     assert "En réponse à un message précédent" in page and f'href="#message-{first}"' in page
+
+
+async def test_a_message_sent_twice_is_posted_once(client, db, demo_data):
+    path = await launched(client, db)
+    for _ in range(2):
+        await post_form(client, f"{path}/messages", {"body": "Une seule fois"}, page=path)
+    assert (await client.get(path)).text.count("Une seule fois") == 1
