@@ -211,7 +211,17 @@ class Hub:
                     await ws.send_text(text)
                     client.cursors[channel] = seq
                     continue
-                await self._catch_up(client, channel, cursor)
+                try:
+                    await self._catch_up(client, channel, cursor)
+                except (RuntimeError, OSError):
+                    raise  # the socket itself is gone
+                except Exception as exc:
+                    # The log could not be read (a database hiccup): close with 1011 so the
+                    # page reconnects and resumes, rather than leave a socket that hears nothing.
+                    logger.warning("live: catch-up failed on %s: %s", channel, exc)
+                    client.closing = True
+                    await _close(ws, 1011)
+                    return
         except (asyncio.CancelledError, RuntimeError, OSError):
             return
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from sqlalchemy import text
 from starlette.websockets import WebSocketState
 
 from realtime import Hub, MemoryBroker
@@ -125,4 +126,23 @@ async def test_a_process_listens_to_a_channel_only_while_it_has_sockets_on_it(db
     await hub.detach(second)
     assert await listeners() == 0
     await admin.aclose()
+    await hub.stop()
+
+
+async def test_a_log_that_cannot_be_read_closes_the_socket_for_a_retry(db):
+    """The page reconnects on 1011 and resumes; silence would lose everything after."""
+    broker = MemoryBroker()
+    hub = Hub(broker, db.sessionmaker, allow_all)
+    await hub.start()
+    peer = Peer()
+    client = hub.attach(peer, "u", "s")
+    async with db.engine.begin() as connection:  # the log's tables vanish under the hub
+        await connection.execute(text("DROP TABLE live_event"))
+        await connection.execute(text("DROP TABLE live_channel"))
+    await hub.subscribe(client, "room", 3)
+    async with asyncio.timeout(5):
+        while peer.closed_with is None:
+            await asyncio.sleep(0.01)
+    assert peer.closed_with == 1011
+    await hub.detach(client)
     await hub.stop()
