@@ -7,7 +7,7 @@ BABEL_CFG := $(LOCALES)/babel.cfg
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint messages compile-messages bench clean
+.PHONY: run test lint messages compile-messages bench bench-reports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,7 @@ clean:
 ## The realtime benchmark (bench/README.md): quick mode, or `make bench FULL=1`.
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.realtime $(if $(FULL),--full) $(BENCH_ARGS)
+
+## Reports with 10,000 and 1,000,000 answers, and feedback throughput (a few minutes).
+bench-reports: $(STAMP)
+	$(BIN)/python -m bench.reports
