@@ -47,6 +47,7 @@ async def list_page(request: Request) -> Response:
     context = {
         "rows": rows, "pages": pages, "page": int(page) if page.isdigit() else 1,
         "filters": filters, "groups": groups, "idem": secrets.token_urlsafe(16),
+        "values": {"weeks": "4"},
     }  # fmt: skip
     return render(request, "projects.html", context)
 
