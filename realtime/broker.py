@@ -123,6 +123,7 @@ class RedisBroker:
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
+                stop_if_cancelled()
                 attempt += 1
                 delay = min(self.max_backoff, 0.1 * 2**attempt) * random.uniform(0.5, 1.0)  # noqa: S311
                 log.warning("broker: Redis connection lost (%s); retrying in %.2fs", exc, delay)
@@ -136,8 +137,15 @@ class RedisBroker:
     async def close(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+            await asyncio.wait([self._reader], timeout=10)
         await self._commands.aclose()
+
+
+def stop_if_cancelled() -> None:
+    """Redis clients may turn a cancellation into a connection error: stop all the same."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def _quietly(closing: Awaitable[object]) -> None:

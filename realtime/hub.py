@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.websockets import WebSocket, WebSocketState
 
 from realtime import log as event_log
-from realtime.broker import Broker
+from realtime.broker import Broker, stop_if_cancelled
 from realtime.presence import MemoryPresence, RedisPresence
 
 logger = logging.getLogger(__name__)
@@ -99,9 +99,14 @@ class Hub:
         ]
 
     async def stop(self) -> None:
-        for task in [*self._background, *self._tasks]:
+        tasks = [*self._background, *self._tasks]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._background, *self._tasks, return_exceptions=True)
+        if tasks:
+            # Bounded: a shutdown must end, even if a driver holds on to a task.
+            _done, stuck = await asyncio.wait(tasks, timeout=10)
+            for task in stuck:
+                logger.warning("live: %r did not stop in time", task)
         await self.broker.close()
 
     # --- publishing -------------------------------------------------------------------------
@@ -288,6 +293,7 @@ class Hub:
             try:
                 await self.presence.refresh(list(self._here))
             except Exception as exc:  # soft state: the next refresh tries again
+                stop_if_cancelled()
                 logger.warning("live: presence refresh failed: %s", exc)
 
     async def dispatch_once(self) -> int:
@@ -311,6 +317,7 @@ class Hub:
                             session, self.retention.keep, self.retention.per_channel
                         )
             except Exception as exc:  # keep going: the next round retries
+                stop_if_cancelled()
                 logger.warning("live: dispatcher round failed: %s", exc)
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:

@@ -162,8 +162,15 @@ async def demo_data(db: Database) -> None:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
     application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+    lifespan = application.router.lifespan_context(application)
+    await lifespan.__aenter__()
+    yield application
+    # A shutdown that hangs would stall the whole run: fail it, saying what still runs.
+    try:
+        await asyncio.wait_for(lifespan.__aexit__(None, None, None), timeout=30)
+    except TimeoutError:
+        pending = "\n".join(repr(task) for task in asyncio.all_tasks())
+        pytest.fail(f"the app did not stop within 30 s; still running:\n{pending}")
 
 
 @pytest.fixture
