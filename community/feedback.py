@@ -162,7 +162,7 @@ async def _tell_reports(db: AsyncSession, view: SessionView) -> None:
     iteration_id = view.group.iteration.id
     channel = f"report:{iteration_id}"
     url = f"/reports/iterations/{iteration_id}"
-    await realtime.append(db, channel, refetch_nudge(f"report-live-{iteration_id}", channel, url))
+    await realtime.append(db, channel, refetch_nudge(f"report-live-{iteration_id}", url))
 
 
 def _ratings(

@@ -87,7 +87,6 @@ async def _nudge(db: AsyncSession, project: Project, *regions: str) -> None:
             channel(project_id),
             refetch_nudge(
                 f"{region}-{project_id}",
-                channel(project_id),
                 f"/projects/{project_id}?region={region}",
             ),
         )

@@ -69,9 +69,7 @@ async def questions(db: AsyncSession, session_id: int) -> list[PulseQuestion]:
 
 async def _publish(db: AsyncSession, session_id: int) -> None:
     # Each screen fetches its own view: its labels are in its own language.
-    nudge = refetch_nudge(
-        f"pulse-live-{session_id}", channel(session_id), f"/sessions/{session_id}/pulse/screen"
-    )
+    nudge = refetch_nudge(f"pulse-live-{session_id}", f"/sessions/{session_id}/pulse/screen")
     await realtime.append(db, channel(session_id), nudge)
     await db.commit()
 

@@ -86,12 +86,15 @@ def render_block(name: str, block: str, context: dict[str, Any]) -> str:
     return "".join(template.blocks[block](template.new_context(context)))
 
 
-def refetch_nudge(region: str, channel: str, url: str) -> str:
+def refetch_nudge(region: str, url: str) -> str:
     """What is pushed when each viewer must see its own version (language, rights, thresholds):
-    an element that makes the page fetch that region again."""
+    a small element, added to the page's nudge box, that fetches the region again. The region
+    itself stays in place until the answer comes (static/js/live.js waits while someone types
+    in it)."""
     return (
-        f'<div id="{region}" data-live-channel="{channel}" hx-swap-oob="outerHTML" '
-        f'hx-get="{url}" hx-trigger="load" hx-select="#{region}" hx-swap="outerHTML"></div>'
+        '<div hx-swap-oob="beforeend:#live-nudges">'
+        f'<div hx-get="{url}" hx-trigger="load" hx-target="#{region}" hx-select="#{region}" '
+        'hx-swap="outerHTML"></div></div>'
     )
 
 

@@ -184,12 +184,10 @@ async def _tell(db: AsyncSession, request: HelpRequest, people: set[int]) -> Non
     """Open pages of the request and of these people's help feeds fetch their view again."""
     request_id = request.id or 0
     channel = request_channel(request_id)
-    await realtime.append(
-        db, channel, refetch_nudge(f"help-{request_id}", channel, f"/help/{request_id}")
-    )
+    await realtime.append(db, channel, refetch_nudge(f"help-{request_id}", f"/help/{request_id}"))
     for person in people:
         feed = feed_channel(person)
-        await realtime.append(db, feed, refetch_nudge(f"help-feed-{person}", feed, "/help"))
+        await realtime.append(db, feed, refetch_nudge(f"help-feed-{person}", "/help"))
 
 
 async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online) -> HelpRequest:

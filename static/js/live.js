@@ -72,6 +72,40 @@
     }
   });
 
+  // A pushed nudge fetches a region again; while someone is typing in that region (a reply,
+  // a report, a form left open) the new version waits until they leave it, so nothing
+  // half-typed is ever wiped.
+  const typing = (el) =>
+    el.matches("textarea, input:not([type=hidden]):not([type=radio]):not([type=checkbox])");
+  const busy = (region) =>
+    (region.contains(document.activeElement) && typing(document.activeElement)) ||
+    [...region.querySelectorAll("textarea, input")].some(
+      (el) => typing(el) && el.value !== el.defaultValue,
+    );
+
+  document.addEventListener("htmx:before:swap", (event) => {
+    const ctx = event.detail.ctx;
+    const nudge = ctx.sourceElement;
+    if (!nudge?.closest?.("#live-nudges")) return;
+    nudge.remove(); // its work is this one fetch
+    const region = ctx.target;
+    if (!(region instanceof Element) || !busy(region)) return;
+    event.preventDefault();
+    const retry = () => {
+      if (busy(region)) return;
+      region.removeEventListener("focusout", later);
+      region.removeEventListener("input", later);
+      htmx.ajax("GET", ctx.request.action, {
+        target: `#${CSS.escape(region.id)}`,
+        select: `#${CSS.escape(region.id)}`,
+        swap: "outerHTML",
+      });
+    };
+    const later = () => setTimeout(retry, 50);
+    region.addEventListener("focusout", later);
+    region.addEventListener("input", later);
+  });
+
   // A region swapped in by the page itself (navigation, re-fetch) brings its own cursor.
   document.addEventListener("htmx:after:swap", () => {
     for (const el of regions()) {

@@ -48,6 +48,8 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     expect(author.get_by_text("Le seuil est atteint")).to_be_visible()  # live, from process B too
     assert author.evaluate("window.notReloaded") is True
     author.get_by_role("button", name="Lancer le projet").click()
+    expect(author.get_by_role("heading", name="Équipe")).to_be_visible()
+    expect(author.locator(".badge").first).to_have_text("En cours")
 
     member = supporters[0]
     member.goto(project_url)
@@ -57,16 +59,32 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     expect(author.locator(".messages")).to_contain_text("graines de tomates")  # B → A, live
     shot(author, "project-live-390")
 
-    author.locator(".messages").get_by_text("Signaler", exact=True).click()
-    author.get_by_label("Pourquoi ?").fill("Hors sujet")
-    author.get_by_role("button", name="Signaler aux formateur·rices").click()
+    # Half-typed text is never wiped by a live update: the region waits for the writer.
+    author.locator(".messages").get_by_text("Répondre", exact=True).first.click()
+    reply = author.get_by_label("Votre réponse").first
+    reply.fill("Super, j'apporte les pots")
+    member.get_by_role("textbox", name="Votre message (mentionnez").fill("Et aussi du terreau")
+    member.get_by_role("button", name="Envoyer").click()
+    author.wait_for_timeout(1500)
+    expect(reply).to_have_value("Super, j'apporte les pots")
+    reply.fill("")
+    author.get_by_role("textbox", name="Votre message (mentionnez").focus()  # moving on
+    expect(author.locator(".messages")).to_contain_text("Et aussi du terreau")
+
+    tomatoes = author.locator(".message", has_text="graines de tomates")
+    tomatoes.get_by_text("Signaler", exact=True).click()
+    tomatoes.get_by_label("Pourquoi ?").fill("Hors sujet")
+    tomatoes.get_by_role("button", name="Signaler aux formateur·rices").click()
 
     trainer.goto("/iterations/2/review")
     expect(trainer.get_by_text("Hors sujet")).to_be_visible()
     trainer.get_by_role("link", name="Jardin partagé du centre").click()
-    trainer.locator(".messages").get_by_text("Masquer", exact=True).click()
-    trainer.get_by_label("Motif, montré à son auteur·rice").fill("Gardons le fil sur le jardin")
-    trainer.get_by_role("button", name="Masquer le message").click()
+    trainer.locator(".message", has_text="graines de tomates").get_by_text(
+        "Masquer", exact=True
+    ).click()
+    flagged = trainer.locator(".message", has_text="graines de tomates")
+    flagged.get_by_label("Motif, montré à son auteur·rice").fill("Gardons le fil sur le jardin")
+    flagged.get_by_role("button", name="Masquer le message").click()
 
     expect(author.locator(".messages")).not_to_contain_text("graines de tomates")  # live
     expect(author.locator(".messages")).to_contain_text("Message masqué")
