@@ -572,6 +572,16 @@ async def messages_of(
     return list(rows)
 
 
+async def flagged_by(db: AsyncSession, view: ProjectView) -> set[int]:
+    """The messages of this project the person has already reported, so they see it is done."""
+    rows = await db.exec(
+        select(Flag.message_id)
+        .join(Message, col(Message.id) == Flag.message_id)
+        .where(Flag.user_id == view.user.id, Message.project_id == view.project.id)
+    )
+    return set(rows)
+
+
 async def _own_message(db: AsyncSession, view: ProjectView, message_id: int) -> Message:
     message = await db.get(Message, message_id)
     if (

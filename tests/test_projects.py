@@ -170,6 +170,7 @@ async def test_discussion_mentions_edit_delete_flag_hide_and_audit(client, db, d
 
     await _as(client, "apprenant1@demo.test", path)
     await post_form(client, f"{path}/messages/{message}/flag", {"reason": "Hors sujet"}, page=path)
+    assert "Vous avez signalé ce message" in (await client.get(path)).text
     await _as(client, "formateur1@demo.test", path)
     queue = (await client.get("/iterations/2/review")).text
     assert "Hors sujet" in queue and "1 signalement" in queue

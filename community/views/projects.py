@@ -108,6 +108,7 @@ async def project_page(request: Request, **extra: object) -> Response:
             "tasks": tasks,
             "milestones": milestones,
             "messages": await projects.messages_of(session, project_id),
+            "flagged": await projects.flagged_by(session, view),
             "here": await request.app.state.live.who_is_here_in(projects.channel(project_id)),
             "live_seq": await realtime.last_seq(session, projects.channel(project_id)),
             "now": projects.utcnow(),

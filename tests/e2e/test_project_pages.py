@@ -22,7 +22,8 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     trainer = person(browser, b, "formateur1@demo.test", width=1280, height=800)
     trainer.goto("/iterations/2")
     trainer.get_by_label("Soutiens nécessaires à une proposition de projet").fill("2")
-    trainer.get_by_role("button", name="Enregistrer").first.click()
+    with trainer.expect_response(lambda response: response.url.endswith("/threshold")):
+        trainer.get_by_role("button", name="Enregistrer").first.click()
 
     author = person(browser, a, "apprenant1@demo.test")
     author.get_by_role("link", name="Projets").click()
@@ -75,6 +76,7 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     tomatoes.get_by_text("Signaler", exact=True).click()
     tomatoes.get_by_label("Pourquoi ?").fill("Hors sujet")
     tomatoes.get_by_role("button", name="Signaler aux formateur·rices").click()
+    expect(tomatoes.get_by_text("Vous avez signalé ce message")).to_be_visible()
 
     trainer.goto("/iterations/2/review")
     expect(trainer.get_by_text("Hors sujet")).to_be_visible()
