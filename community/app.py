@@ -11,9 +11,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from community import migrate
 from community import projects as project_area
@@ -133,7 +133,6 @@ def routes() -> list[Route | Mount]:
         Route("/projects/{project_id:int}/audit", projects.audit_page),
         *project_actions(),
         Route("/iterations/{iteration_id:int}/review", projects.review_page),
-        WebSocketRoute("/live", LiveSocket()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -170,11 +169,21 @@ def project_actions() -> list[Route]:
     ]
 
 
-class LiveSocket:
-    """The websocket of every live page; its endpoint is built with the hub at start-up."""
+class LiveSockets:
+    """The websocket of every live page goes straight to the live endpoint.
+
+    It skips the rest of the middleware chain and the router: their frames would stay on the
+    stack of every open socket for as long as it is open. What applies to a socket has been
+    checked by then (the host, the visitor's session); the endpoint checks the Origin.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await scope["app"].state.live.endpoint(scope, receive, send)
+        if scope["type"] == "websocket" and scope["path"] == "/live":
+            return await scope["app"].state.live.endpoint(scope, receive, send)
+        await self.app(scope, receive, send)
 
 
 def keep_parameters_out_of_logs() -> None:
@@ -212,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(SecurityHeadersMiddleware),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(VisitorMiddleware, settings=settings, db=db),
+            Middleware(LiveSockets),
             Middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes, refuse=errors.refuse),
             Middleware(CSRFMiddleware, refuse=errors.refuse),
         ],

@@ -58,6 +58,21 @@ class VisitorMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
+        visitor = await self._visitor(scope)
+        scope.setdefault("state", {})["visitor"] = visitor
+        if scope["type"] == "websocket":
+            return await self.app(scope, receive, send)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and visitor.cookie_changed:
+                headers = MutableHeaders(scope=message)
+                headers.append("set-cookie", self._cookie(scope, visitor.token))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    async def _visitor(self, scope: Scope) -> Visitor:
+        """Who is there, and in which language they read (set for the rest of the request)."""
         conn = HTTPConnection(scope)
         token = conn.cookies.get(cookie_name(scope))
         user = None
@@ -69,15 +84,6 @@ class VisitorMiddleware:
                 if user is not None and user.id is not None and scope["type"] == "http":
                     unread = await notifications.unread(db, user.id)
                     badge_seq = await realtime.last_seq(db, notifications.channel(user.id))
-        visitor = Visitor(
-            token=token or accounts.new_token(),
-            user=user,
-            secret=self.settings.secret_key,
-            cookie_changed=not token,
-            unread=unread,
-            badge_seq=badge_seq,
-        )
-        scope.setdefault("state", {})["visitor"] = visitor
         i18n.set_locale(
             i18n.negotiate(
                 user.locale if user else None,
@@ -85,16 +91,14 @@ class VisitorMiddleware:
                 conn.headers.get("accept-language"),
             )
         )
-        if scope["type"] == "websocket":
-            return await self.app(scope, receive, send)
-
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and visitor.cookie_changed:
-                headers = MutableHeaders(scope=message)
-                headers.append("set-cookie", self._cookie(scope, visitor.token))
-            await send(message)
-
-        await self.app(scope, receive, send_with_cookie)
+        return Visitor(
+            token=token or accounts.new_token(),
+            user=user,
+            secret=self.settings.secret_key,
+            cookie_changed=not token,
+            unread=unread,
+            badge_seq=badge_seq,
+        )
 
     def _cookie(self, scope: Scope, token: str) -> str:
         secure = "; Secure" if scope.get("scheme") == "https" else ""

@@ -1,8 +1,9 @@
 """The hub of one process: which local sockets listen to which channels, and delivery to them.
 
-Every socket has one bounded queue and one sender task. The sender keeps a cursor per
-channel: it drops what the socket already has, and fills any gap from the event log, so
-a lost or doubled broker message never reaches the page as a loss or a double.
+Every socket has one bounded queue and, while that queue is not empty, one sender task.
+The sender keeps a cursor per channel: it drops what the socket already has, and fills any
+gap from the event log, so a lost or doubled broker message never reaches the page as a loss
+or a double.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,14 +40,46 @@ class Retention:
     per_channel: int = 1000
 
 
-@dataclass(eq=False)
+class Outbox:
+    """A socket's bounded send queue. It holds no buffer while empty, as most sockets are
+    most of the time: an idle connection should cost as little memory as possible."""
+
+    __slots__ = ("items", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.items: deque[tuple[str, int | None, str]] | None = None
+        self.limit = limit
+
+    def put(self, item: tuple[str, int | None, str]) -> bool:
+        """False when full: the socket is too far behind."""
+        if self.items is None:
+            self.items = deque()
+        elif len(self.items) >= self.limit:
+            return False
+        self.items.append(item)
+        return True
+
+    def take(self) -> tuple[str, int | None, str] | None:
+        if not self.items:
+            return None
+        item = self.items.popleft()
+        if not self.items:
+            self.items = None
+        return item
+
+
+@dataclass(eq=False, slots=True)
 class Client:
-    """One open socket: who it is, where it is in each channel, what waits to be sent."""
+    """One open socket: who it is, where it is in each channel, what waits to be sent.
+
+    Its sender task runs only while the outbox has something: started by the first item,
+    it ends when the outbox is empty, so an idle socket holds no task.
+    """
 
     ws: WebSocket
     user: str
     session: str
-    queue: asyncio.Queue[tuple[str, int | None, str]]
+    outbox: Outbox
     cursors: dict[str, int] = field(default_factory=dict)
     sender: asyncio.Task | None = None
     closing: bool = False
@@ -137,8 +171,7 @@ class Hub:
     # --- sockets ----------------------------------------------------------------------------
 
     def attach(self, ws: WebSocket, user: str, session: str) -> Client:
-        client = Client(ws, user, session, asyncio.Queue(self.queue_size))
-        client.sender = asyncio.create_task(self._send_forever(client))
+        client = Client(ws, user, session, Outbox(self.queue_size))
         self.clients.add(client)
         return client
 
@@ -176,12 +209,12 @@ class Hub:
     def _offer(self, client: Client, channel: str, seq: int | None, text: str) -> None:
         if client.closing:
             return
-        try:
-            client.queue.put_nowait((channel, seq, text))
-        except asyncio.QueueFull:
+        if not client.outbox.put((channel, seq, text)):
             # Too far behind: close rather than grow. The page reconnects and resumes.
             client.closing = True
             self._spawn(_close(client.ws, 1013))
+        elif client.sender is None:
+            client.sender = asyncio.create_task(self._send_all(client))
 
     def _on_message(self, channel: str, text: str) -> None:
         if channel == CONTROL:
@@ -200,11 +233,11 @@ class Hub:
             for client in list(listeners):
                 self._offer(client, channel, CATCH_UP, "")
 
-    async def _send_forever(self, client: Client) -> None:
+    async def _send_all(self, client: Client) -> None:
         ws = client.ws
         try:
-            while True:
-                channel, seq, text = await client.queue.get()
+            while (item := client.outbox.take()) is not None:
+                channel, seq, text = item
                 cursor = client.cursors.get(channel)
                 if seq is None:
                     if cursor is not None:
@@ -229,6 +262,8 @@ class Hub:
                     return
         except (asyncio.CancelledError, RuntimeError, OSError):
             return
+        finally:
+            client.sender = None  # with no await since the outbox was seen empty
 
     async def _catch_up(self, client: Client, channel: str, cursor: int) -> None:
         if not await self.authorize(client.ws, channel):

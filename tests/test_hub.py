@@ -101,6 +101,28 @@ async def test_duplicates_are_dropped_and_gaps_filled_from_the_log(db):
     await hub.stop()
 
 
+async def test_an_idle_socket_holds_no_sender_and_no_buffer_until_something_comes(db):
+    broker = MemoryBroker()
+    hub = Hub(broker, db.sessionmaker, allow_all)
+    await hub.start()
+    peer = Peer()
+    client = hub.attach(peer, "u", "s")
+    await hub.subscribe(client, "room", 0)
+    async with asyncio.timeout(5):  # the catch-up after subscribing ends, and so does its task
+        while client.sender is not None:
+            await asyncio.sleep(0.005)
+    assert client.outbox.items is None and peer.received == []
+    for seq in (1, 2):
+        await broker.publish("room", envelope("room", seq, f"<p>{seq}</p>"))
+        async with asyncio.timeout(5):
+            while len(peer.received) < seq or client.sender is not None:
+                await asyncio.sleep(0.005)
+    assert [f'"seq": {n}' in text for n, text in enumerate(peer.received, 1)] == [True, True]
+    assert client.outbox.items is None
+    await hub.detach(client)
+    await hub.stop()
+
+
 async def test_a_process_listens_to_a_channel_only_while_it_has_sockets_on_it(db, redis_url):
     from redis.asyncio import Redis
 
