@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, func, select
 
-from community import accounts, feedback, trainings, tutoring
+from community import accounts, feedback, projects, trainings, tutoring
 from community.accounts import Passwords
 from community.database import Database
 from community.i18n import DISPLAY_TIMEZONE
@@ -76,6 +76,46 @@ SKILL_MARKS = [
 ]  # fmt: skip
 
 
+# Projects of the current groups, as their learners left them: (training index, author,
+# proposal, supporters, members as (learner, role index), tasks as (title, status, assignee),
+# messages as (learner, body)). A project with fewer supporters than needed stays proposed.
+PROJECTS = [
+    (0, 2, {
+        "title": "Guide des gestes du quotidien",
+        "pitch": "Un petit guide illustré des bons gestes à domicile, fait par nous, "
+                 "pour les prochaines promotions.",
+        "goals": "Dix fiches relues par la formatrice, imprimées pour l'accueil.",
+        "skills": "Gestes et postures, Relation d'aide", "weeks": "6",
+        "role0": "Rédaction", "slots0": "2", "role1": "Illustration", "slots1": "1",
+        "role2": "Relecture", "slots2": "1",
+     }, (3, 4, 5), ((3, 0), (4, 1), (5, 2)),
+     (("Lister les gestes à couvrir", "done", 2),
+      ("Rédiger la fiche « transfert lit-fauteuil »", "doing", 3),
+      ("Dessiner les pictogrammes", "todo", 4)),
+     ((2, "Bienvenue ! La liste des gestes est dans les tâches."),
+      (4, "Je commence les pictogrammes ce week-end."),
+      (3, "@Amina tu peux relire ma première fiche jeudi ?"))),
+    (0, 6, {
+        "title": "Fiches recettes adaptées",
+        "pitch": "Des recettes simples pour les personnes qui mâchent ou avalent difficilement.",
+        "skills": "Repas et nutrition", "weeks": "4",
+        "role0": "Cuisine", "slots0": "2", "role1": "Mise en page", "slots1": "1",
+     }, (1,), (), (), ()),
+    (1, 8, {
+        "title": "Un site accessible pour l'association du quartier",
+        "pitch": "L'épicerie solidaire du quartier n'a pas de site : faisons-lui un site "
+                 "simple, rapide et accessible.",
+        "skills": "HTML, CSS, Accessibilité numérique", "weeks": "8", "community": "1",
+        "role0": "Développement", "slots0": "2", "role1": "Design", "slots1": "1",
+        "role2": "Tests d'accessibilité", "slots2": "1",
+     }, (9, 10, 11), ((9, 0), (11, 2)),
+     (("Maquette de la page d'accueil", "doing", 8),
+      ("Vérifier les contrastes", "todo", 11)),
+     ((8, "Rendez-vous mardi avec l'association pour recueillir leurs besoins."),
+      (9, "Je prépare le squelette HTML d'ici là."))),
+]  # fmt: skip
+
+
 def learner_email(n: int) -> str:
     return f"apprenant{n}@demo.test"
 
@@ -97,7 +137,9 @@ async def run(settings: Settings, *, only_if_empty: bool = False) -> None:
         await db.dispose()
 
 
-async def load(db: Database, passwords: Passwords, today: date | None = None) -> None:
+async def load(
+    db: Database, passwords: Passwords, today: date | None = None, *, with_projects: bool = True
+) -> None:
     today = today or date.today()
     async with db.session() as session:
         provider = await trainings.create_provider(session, PROVIDER)
@@ -109,6 +151,7 @@ async def load(db: Database, passwords: Passwords, today: date | None = None) ->
                 session, passwords, learner_email(n), name, Role.LEARNER, None
             )
         staff = people["organisme@demo.test"]
+        current: list[int] = []
         for index, spec in enumerate(TRAININGS):
             training = await trainings.create_training(
                 session,
@@ -131,7 +174,11 @@ async def load(db: Database, passwords: Passwords, today: date | None = None) ->
                 moods = {key: pair[0 if finished else 1] for key, pair in MOODS[index].items()}
                 rng = random.Random(index)  # noqa: S311 - reproducible demo data
                 await _feedback(session, staff, iteration, group, moods, rng)
+                if not finished:
+                    current.append(iteration.id or 0)
         await _skills(session, provider.id, people)
+        for project in PROJECTS if with_projects else ():
+            await _project(session, people, current, project)
 
 
 async def _account(session, passwords, email, name, role, provider_id) -> User:  # type: ignore[no-untyped-def]
@@ -229,6 +276,37 @@ async def _feedback(session, staff, iteration, learners, moods, rng) -> None:  #
 
 def _rating(rng: random.Random, mean: float) -> int:
     return min(5, max(1, round(rng.gauss(mean, 0.9))))
+
+
+async def _project(session, people, current, spec) -> None:  # type: ignore[no-untyped-def]
+    index, author, data, supporters, members, tasks, messages = spec
+
+    async def view_of(n: int) -> projects.ProjectView:
+        return await projects.project_view(session, people[learner_email(n)], project.id or 0)
+
+    group = await trainings.iteration_view(session, people[learner_email(author)], current[index])
+    project = await projects.propose(
+        session, people[learner_email(author)], group, {**data, "publish": "1"}
+    )
+    for n in supporters:
+        await projects.support(session, await view_of(n))
+    if len(supporters) < group.iteration.support_threshold:
+        return
+    await projects.launch(session, await view_of(author))
+    roles = [role.id or 0 for role, _taken in await projects.roles_of(session, project.id or 0)]
+    for n, role in members:
+        await projects.join(session, await view_of(n), roles[role])
+    lead = await view_of(author)
+    for title, status, assignee in tasks:
+        assignee_id = str(people[learner_email(assignee)].id)
+        await projects.add_task(session, lead, {"title": title, "assignee_id": assignee_id})
+        task = (await projects.board(session, project.id or 0))[0][-1][0]
+        if status != "todo":
+            await projects.move_task(session, lead, task.id or 0, status)
+    due = (date.today() + timedelta(days=14)).isoformat()
+    await projects.add_milestone(session, lead, {"title": "Première version", "due_on": due})
+    for n, body in messages:
+        await projects.post(session, await view_of(n), {"body": body})
 
 
 async def _skills(session, provider_id, people) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import col, func, select
 
 from community import demo
-from community.models import Enrolment, Iteration, Training, User
+from community.models import Enrolment, Iteration, Message, Project, Task, Training, User
 
 
 async def count(db, column) -> int:
@@ -13,7 +13,8 @@ async def count(db, column) -> int:
         return (await session.exec(select(func.count(column)))).one()
 
 
-async def test_demo_data_matches_the_design(db, demo_data, settings, capsys):
+async def test_demo_data_matches_the_design(db, settings, capsys):
+    await demo.run(settings)
     assert await count(db, col(User.id)) == 16
     assert await count(db, col(Training.id)) == 2
     assert await count(db, col(Iteration.id)) == 4
@@ -23,6 +24,10 @@ async def test_demo_data_matches_the_design(db, demo_data, settings, capsys):
     assert formats == {"classic", "flipped"}
     assert {f"apprenant{n}@demo.test" for n in range(1, 13)} <= emails
     assert {"formateur1@demo.test", "organisme@demo.test", "admin@demo.test"} <= emails
+    async with db.session() as session:  # the projects pages have something to show
+        statuses = sorted((await session.exec(select(Project.status))).all())
+    assert statuses == ["active", "active", "proposed"]
+    assert await count(db, col(Task.id)) == 5 and await count(db, col(Message.id)) == 5
 
     await demo.run(settings)  # a second run changes nothing
     assert await count(db, col(User.id)) == 16
