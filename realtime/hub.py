@@ -28,7 +28,10 @@ from realtime.presence import MemoryPresence, RedisPresence
 logger = logging.getLogger(__name__)
 
 CONTROL = "\x00control"
-CATCH_UP = -1  # queued after a (re)subscription: send what the log has after the cursor
+# Queued instead of an event: send what the log has after the cursor. After a gap or a broker
+# outage the rights are checked again first; right after subscribing they were just checked.
+CATCH_UP = -1
+CATCH_UP_CHECKED = -2
 
 Authorize = Callable[[WebSocket, str], Awaitable[bool]]
 PresenceChanged = Callable[[str], Awaitable[None]]
@@ -184,14 +187,17 @@ class Hub:
             await asyncio.gather(client.sender, return_exceptions=True)
 
     async def subscribe(self, client: Client, channel: str, seq: int) -> None:
-        """Listen from `seq` on: what came after it is sent first, then live events."""
+        """Listen from `seq` on: what came after it is sent first, then live events.
+
+        The caller has just checked that the socket may hear the channel.
+        """
         first_here = channel not in self.channels
         self.channels.setdefault(channel, set()).add(client)
         if first_here:
             await self.broker.subscribe(channel)
         already = channel in client.cursors
         client.cursors[channel] = seq
-        self._offer(client, channel, CATCH_UP, "")
+        self._offer(client, channel, CATCH_UP_CHECKED, "")
         if not already and channel.startswith(self.presence_prefixes):
             await self._arrive(channel, client.user)
 
@@ -243,14 +249,14 @@ class Hub:
                     if cursor is not None:
                         await ws.send_text(text)
                     continue
-                if cursor is None or (seq != CATCH_UP and seq <= cursor):
+                if cursor is None or 0 <= seq <= cursor:
                     continue  # not listening any more, or already sent
                 if seq == cursor + 1:
                     await ws.send_text(text)
                     client.cursors[channel] = seq
                     continue
                 try:
-                    await self._catch_up(client, channel, cursor)
+                    await self._catch_up(client, channel, cursor, check=seq != CATCH_UP_CHECKED)
                 except (RuntimeError, OSError):
                     raise  # the socket itself is gone
                 except Exception as exc:
@@ -265,14 +271,14 @@ class Hub:
         finally:
             client.sender = None  # with no await since the outbox was seen empty
 
-    async def _catch_up(self, client: Client, channel: str, cursor: int) -> None:
-        if not await self.authorize(client.ws, channel):
+    async def _catch_up(self, client: Client, channel: str, cursor: int, check: bool) -> None:
+        if check and not await self.authorize(client.ws, channel):
             await self.unsubscribe(client, channel)
             await client.ws.send_text(json.dumps({"type": "denied", "ch": channel}))
             return
         async with self.sessions() as session:
             events = await event_log.since(session, channel, cursor, self.retention.per_channel)
-            last = await event_log.last_seq(session, channel)
+            last = await event_log.last_seq(session, channel) if events is None else 0
         if channel not in client.cursors:
             return
         if events is None:
