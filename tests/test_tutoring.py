@@ -42,6 +42,7 @@ async def as_person(client, email: str) -> None:
 
 async def test_ask_offer_accept_schedule_confirm_thank(client, db, demo_data):
     await sign_in(client, "apprenant1@demo.test")
+    assert "Pas encore d'entraide" in (await client.get("/help")).text
     asked = await ask(client, db)
     assert asked.status_code == 303
     path = asked.headers["location"]
