@@ -68,6 +68,10 @@ async def test_sockets_are_refused_before_they_are_accepted(start, people):
         with pytest.raises(websockets.InvalidStatus) as refused:
             await learner.socket(**headers)
         assert refused.value.response.status_code == 403
+    # /live skips most of the middleware chain, but not the host check (DNS rebinding).
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await learner.socket(Host="evil.example", Origin="http://evil.example")
+    assert refused.value.response.status_code == 400
 
 
 async def test_channels_the_user_may_not_see_are_denied(start, people):
