@@ -86,6 +86,9 @@ class Live:
                     view = await trainings.iteration_view(session, user, int(ident))
                     published = view.iteration.results_published
                     return permissions.can_read_report(user, view.facts, published)
+                if kind == "review":
+                    view = await trainings.iteration_view(session, user, int(ident))
+                    return permissions.can_review_feedback(user, view.facts)
                 if kind == "pulse":
                     view = await feedback.session_view(session, user, int(ident))
                     return permissions.can_review_feedback(user, view.group.facts)

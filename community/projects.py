@@ -78,6 +78,20 @@ def channel(project_id: int) -> str:
     return f"project:{project_id}"
 
 
+def review_channel(iteration_id: int) -> str:
+    """The trainers' queue of reported messages in a group's projects."""
+    return f"review:{iteration_id}"
+
+
+async def _nudge_review(db: AsyncSession, project: Project) -> None:
+    iteration_id = project.iteration_id
+    await realtime.append(
+        db,
+        review_channel(iteration_id),
+        refetch_nudge(f"review-{iteration_id}", f"/iterations/{iteration_id}/review"),
+    )
+
+
 async def _nudge(db: AsyncSession, project: Project, *regions: str) -> None:
     """Open pages fetch these regions again: each person sees their own buttons and rights."""
     project_id = project.id or 0
@@ -620,6 +634,8 @@ async def flag(db: AsyncSession, view: ProjectView, message_id: int, data: dict[
     reason = forms.parse(data, REASON)["reason"]
     db.add(Flag(message_id=message_id, user_id=view.user.id or 0, reason=reason))
     try:
+        await db.flush()
+        await _nudge_review(db, view.project)
         await db.commit()
     except IntegrityError:  # flagged twice by the same person: once is enough
         await db.rollback()
@@ -651,6 +667,7 @@ async def hide(db: AsyncSession, view: ProjectView, message_id: int, data: dict[
     await _resolve_flags(db, message_id)
     db.add(message)
     await _nudge(db, view.project, "messages")
+    await _nudge_review(db, view.project)
     await db.commit()
 
 

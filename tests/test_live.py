@@ -77,10 +77,11 @@ async def test_sockets_are_refused_before_they_are_accepted(start, people):
 async def test_channels_the_user_may_not_see_are_denied(start, people):
     server = start()
     learner = await people(server, "apprenant1@demo.test")
-    socket = await learner.socket({OTHER_GROUP: 0, "project:999": 0, GROUP: 0})
-    await socket.wait_for(lambda s: sum(m.get("type") == "denied" for m in s.messages) == 2)
+    socket = await learner.socket({OTHER_GROUP: 0, "project:999": 0, "review:2": 0, GROUP: 0})
+    await socket.wait_for(lambda s: sum(m.get("type") == "denied" for m in s.messages) == 3)
     denied = {m["ch"] for m in socket.messages if m.get("type") == "denied"}
-    assert denied == {OTHER_GROUP, "project:999"}  # another group, no such project
+    # Another group, no such project, and the trainers' queue of their own group.
+    assert denied == {OTHER_GROUP, "project:999", "review:2"}
     trainer = await people(server, "formateur2@demo.test")
     await trainer.announce(4, "Pour la promotion 4 seulement")
     await trainer.announce(4, "Encore pour la 4")

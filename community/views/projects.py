@@ -198,6 +198,9 @@ async def review_page(request: Request) -> Response:
         try:
             group = await trainings.iteration_view(session, user, _id(request, "iteration_id"))
             queue = await projects.review_queue(session, user, group)
+            channel = projects.review_channel(group.iteration.id or 0)
+            live_seq = await realtime.last_seq(session, channel)
         except (NotFound, Forbidden):
             raise HTTPException(404) from None
-    return render(request, "review_queue.html", {"group": group, "queue": queue})
+    context = {"group": group, "queue": queue, "live_seq": live_seq}
+    return render(request, "review_queue.html", context)

@@ -72,14 +72,17 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     author.get_by_role("textbox", name="Votre message (mentionnez").focus()  # moving on
     expect(author.locator(".messages")).to_contain_text("Et aussi du terreau")
 
+    trainer.goto("/iterations/2/review")
+    expect(trainer.get_by_text("Aucun message signalé")).to_be_visible()
+    trainer.evaluate("window.notReloaded = true")
     tomatoes = author.locator(".message", has_text="graines de tomates")
     tomatoes.get_by_text("Signaler", exact=True).click()
     tomatoes.get_by_label("Pourquoi ?").fill("Hors sujet")
     tomatoes.get_by_role("button", name="Signaler aux formateur·rices").click()
     expect(tomatoes.get_by_text("Vous avez signalé ce message")).to_be_visible()
 
-    trainer.goto("/iterations/2/review")
-    expect(trainer.get_by_text("Hors sujet")).to_be_visible()
+    expect(trainer.get_by_text("Hors sujet")).to_be_visible()  # live, from process A to B
+    assert trainer.evaluate("window.notReloaded") is True
     trainer.get_by_role("link", name="Jardin partagé du centre").click()
     trainer.locator(".message", has_text="graines de tomates").get_by_text(
         "Masquer", exact=True
