@@ -7,7 +7,9 @@ transport that never drains); the hub, broker and event log are the real ones.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
+import pytest
 from sqlalchemy import text
 from starlette.websockets import WebSocketState
 
@@ -38,10 +40,24 @@ async def allow_all(_ws, _channel: str) -> bool:
     return True
 
 
-async def test_a_slow_consumer_is_closed_with_1013_and_the_others_get_everything(db):
-    broker = MemoryBroker()
-    hub = Hub(broker, db.sessionmaker, allow_all, queue_size=16)
-    await hub.start()
+@pytest.fixture
+async def hub(db):
+    """A started hub on the in-process broker, letting every socket hear every channel."""
+    started = Hub(MemoryBroker(), db.sessionmaker, allow_all, queue_size=16)
+    await started.start()
+    yield started
+    await started.stop()
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait for the hub's tasks to make `condition` true; fail after 5 seconds."""
+    async with asyncio.timeout(5):
+        while not condition():
+            await asyncio.sleep(0.005)
+
+
+async def test_a_slow_consumer_is_closed_with_1013_and_the_others_get_everything(hub):
+    broker = hub.broker
     peers = [Peer() for _ in range(20)]
     slow = Peer(stuck=True)
     clients = [hub.attach(peer, f"u{n}", f"s{n}") for n, peer in enumerate([*peers, slow])]
@@ -49,33 +65,26 @@ async def test_a_slow_consumer_is_closed_with_1013_and_the_others_get_everything
         await hub.subscribe(client, "room", 0)
     # Everyone's first message proves their catch-up (a read of the log) is over.
     await broker.publish("room", envelope("room", 1, "<p>1</p>"))
-    async with asyncio.timeout(5):
-        while any(not peer.received for peer in peers):
-            await asyncio.sleep(0.005)
+    await until(lambda: all(peer.received for peer in peers))
 
     for seq in range(2, 201):
         await broker.publish("room", envelope("room", seq, f"<p>{seq}</p>"))
         await asyncio.sleep(0)
     # Had the stuck socket held the others up, they would never get all 200 (its send never
     # returns): the timeout fails the test.
-    async with asyncio.timeout(5):
-        while any(len(peer.received) < 200 for peer in peers):
-            await asyncio.sleep(0.005)
+    await until(lambda: all(len(peer.received) == 200 for peer in peers))
 
     assert slow.closed_with == 1013
     for peer in peers:
         assert [f'"seq": {n}' in text for n, text in enumerate(peer.received, 1)] == [True] * 200
     for client in clients:
         await hub.detach(client)
-    await hub.stop()
 
 
-async def test_duplicates_are_dropped_and_gaps_filled_from_the_log(db):
+async def test_duplicates_are_dropped_and_gaps_filled_from_the_log(db, hub):
     import realtime
 
-    broker = MemoryBroker()
-    hub = Hub(broker, db.sessionmaker, allow_all)
-    await hub.start()
+    broker = hub.broker
     for n in range(1, 6):
         async with db.session() as session:
             await realtime.append(session, "room", f"<p>{n}</p>")
@@ -90,35 +99,24 @@ async def test_duplicates_are_dropped_and_gaps_filled_from_the_log(db):
         await realtime.append(session, "room", "<p>6</p>")
         await session.commit()
     await broker.publish("room", envelope("room", 6, "<p>6</p>"))
-    async with asyncio.timeout(5):
-        while len(peer.received) < 4:
-            await asyncio.sleep(0.01)
+    await until(lambda: len(peer.received) >= 4)
     await asyncio.sleep(0.1)
     assert [text.split("<p>")[1].split("<")[0] for text in peer.received] == ["3", "4", "5", "6"]
     await hub.detach(client)
-    await hub.stop()
 
 
-async def test_an_idle_socket_holds_no_sender_and_no_buffer_until_something_comes(db):
-    broker = MemoryBroker()
-    hub = Hub(broker, db.sessionmaker, allow_all)
-    await hub.start()
+async def test_an_idle_socket_holds_no_sender_and_no_buffer_until_something_comes(hub):
     peer = Peer()
     client = hub.attach(peer, "u", "s")
     await hub.subscribe(client, "room", 0)
-    async with asyncio.timeout(5):  # the catch-up after subscribing ends, and so does its task
-        while client.sender is not None:
-            await asyncio.sleep(0.005)
+    await until(lambda: client.sender is None)  # the catch-up after subscribing ends, its task too
     assert client.outbox.items is None and peer.received == []
     for seq in (1, 2):
-        await broker.publish("room", envelope("room", seq, f"<p>{seq}</p>"))
-        async with asyncio.timeout(5):
-            while len(peer.received) < seq or client.sender is not None:
-                await asyncio.sleep(0.005)
+        await hub.broker.publish("room", envelope("room", seq, f"<p>{seq}</p>"))
+        await until(lambda seq=seq: len(peer.received) == seq and client.sender is None)
     assert [f'"seq": {n}' in text for n, text in enumerate(peer.received, 1)] == [True, True]
     assert client.outbox.items is None
     await hub.detach(client)
-    await hub.stop()
 
 
 async def test_a_process_listens_to_a_channel_only_while_it_has_sockets_on_it(db, redis_url):
@@ -149,20 +147,14 @@ async def test_a_process_listens_to_a_channel_only_while_it_has_sockets_on_it(db
     await hub.stop()
 
 
-async def test_a_log_that_cannot_be_read_closes_the_socket_for_a_retry(db):
+async def test_a_log_that_cannot_be_read_closes_the_socket_for_a_retry(db, hub):
     """The page reconnects on 1011 and resumes; silence would lose everything after."""
-    broker = MemoryBroker()
-    hub = Hub(broker, db.sessionmaker, allow_all)
-    await hub.start()
     peer = Peer()
     client = hub.attach(peer, "u", "s")
     async with db.engine.begin() as connection:  # the log's tables vanish under the hub
         await connection.execute(text("DROP TABLE live_event"))
         await connection.execute(text("DROP TABLE live_channel"))
     await hub.subscribe(client, "room", 3)
-    async with asyncio.timeout(5):
-        while peer.closed_with is None:
-            await asyncio.sleep(0.01)
+    await until(lambda: peer.closed_with is not None)
     assert peer.closed_with == 1011
     await hub.detach(client)
-    await hub.stop()
