@@ -299,8 +299,7 @@ async def _project(session, people, current, spec) -> None:  # type: ignore[no-u
     lead = await view_of(author)
     for title, status, assignee in tasks:
         assignee_id = str(people[learner_email(assignee)].id)
-        await projects.add_task(session, lead, {"title": title, "assignee_id": assignee_id})
-        task = (await projects.board(session, project.id or 0))[0][-1][0]
+        task = await projects.add_task(session, lead, {"title": title, "assignee_id": assignee_id})
         if status != "todo":
             await projects.move_task(session, lead, task.id or 0, status)
     due = (date.today() + timedelta(days=14)).isoformat()

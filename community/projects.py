@@ -433,17 +433,19 @@ def _member_only(view: ProjectView) -> None:
         raise Forbidden
 
 
-async def add_task(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> None:
+async def add_task(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> Task:
     _member_only(view)
     values = forms.parse(data, *TASK_FIELDS)
     assignee = await _member_user(db, view, data.get("assignee_id"))
-    db.add(Task(project_id=view.project.id or 0, assignee_id=assignee, **values))
+    task = Task(project_id=view.project.id or 0, assignee_id=assignee, **values)
+    db.add(task)
     if assignee is not None and assignee != view.user.id:
         await notifications.notify(
             db, assignee, "task", values["title"], f"/projects/{view.project.id}"
         )
     await _nudge(db, view.project, "board")
     await db.commit()
+    return task
 
 
 async def _member_user(db: AsyncSession, view: ProjectView, raw: str | None) -> int | None:
