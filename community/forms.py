@@ -116,8 +116,17 @@ class Moment(Text):
 
 def parse(data: Mapping[str, str], *fields: Text) -> dict:
     """Clean every field; raise one FormError naming all the problems at once."""
-    values: dict = {}
     errors: dict[str, str] = {}
+    values = collect(data, errors, *fields)
+    if errors:
+        raise FormError(errors, {f.name: str(data.get(f.name, "")) for f in fields})
+    return values
+
+
+def collect(data: Mapping[str, str], errors: dict[str, str], *fields: Text) -> dict:
+    """Clean the fields, adding their problems to `errors`: for a form that checks more than
+    its fields before it reports every problem together."""
+    values: dict = {}
     for field in fields:
         raw = data.get(field.name, "")
         if not isinstance(raw, str):
@@ -127,6 +136,4 @@ def parse(data: Mapping[str, str], *fields: Text) -> dict:
             values[field.name] = field.clean(raw)
         except ValueError as exc:
             errors[field.name] = str(exc)
-    if errors:
-        raise FormError(errors, {f.name: str(data.get(f.name, "")) for f in fields})
     return values

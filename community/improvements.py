@@ -43,11 +43,7 @@ async def record(
     if not permissions.can_manage_trainings(user, provider.id or 0):
         raise Forbidden
     errors: dict[str, str] = {}
-    values: dict = {}
-    try:
-        values = forms.parse(data, *FIELDS)
-    except forms.FormError as exc:
-        errors.update(exc.errors)  # reported together with the choices below
+    values = forms.collect(data, errors, *FIELDS)
     baseline = await _iteration_of(db, provider, data.get("baseline_iteration_id"))
     target = await _iteration_of(db, provider, data.get("iteration_id"))
     if baseline is None:

@@ -182,11 +182,7 @@ async def propose(
         if (earlier := (await db.exec(sent)).first()) is not None:
             return earlier
     errors: dict[str, str] = {}
-    values: dict = {}
-    try:
-        values = forms.parse(data, *PROJECT_FIELDS)
-    except forms.FormError as exc:
-        errors.update(exc.errors)
+    values = forms.collect(data, errors, *PROJECT_FIELDS)
     roles = _roles(data, errors)
     if errors:
         raise forms.FormError(errors, data)

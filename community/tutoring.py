@@ -195,11 +195,7 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
     if not groups:
         raise Forbidden
     errors: dict[str, str] = {}
-    values: dict = {}
-    try:
-        values = forms.parse(data, *ASK_FIELDS)
-    except forms.FormError as exc:
-        errors.update(exc.errors)
+    values = forms.collect(data, errors, *ASK_FIELDS)
     try:
         skill = await _skill_for(db, user, data.get("skill_id"))
     except forms.FormError as exc:
