@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -60,13 +61,20 @@ class MemoryBroker:
 
 
 class RedisBroker:
-    """Redis pub/sub with one reading connection per process, re-established after outages."""
+    """Redis pub/sub with one reading connection per process, re-established after outages.
+
+    `subscribe` returns once Redis has confirmed the subscription, so a read of the log made
+    after it leaves no gap: whatever is published later reaches this process. After an outage
+    the channels are subscribed again, and once Redis has confirmed, the hub is told to read
+    what it missed.
+    """
 
     PREFIX = "rt:"
 
-    def __init__(self, url: str, *, max_backoff: float = 5.0) -> None:
+    def __init__(self, url: str, *, max_backoff: float = 5.0, confirm_timeout: float = 5.0) -> None:
         self.url = url
         self.max_backoff = max_backoff
+        self.confirm_timeout = confirm_timeout
         self._commands = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self._channels: set[str] = set()
         self._pubsub = None
@@ -74,6 +82,9 @@ class RedisBroker:
         self._ready = asyncio.Event()
         self._handler: Handler | None = None
         self._on_reconnect: Reconnected | None = None
+        # Per channel, in the order the subscriptions were sent: Redis confirms in that order.
+        self._unconfirmed: dict[str, deque[asyncio.Future[None]]] = {}
+        self._caught_up: asyncio.Task | None = None
 
     async def start(self, on_message: Handler, on_reconnect: Reconnected) -> None:
         self._handler, self._on_reconnect = on_message, on_reconnect
@@ -81,19 +92,45 @@ class RedisBroker:
 
     async def subscribe(self, channel: str) -> None:
         self._channels.add(channel)
-        await self._apply("subscribe", channel)
+        if self._pubsub is None or not self._ready.is_set():
+            return  # the reader subscribes to the whole set when connected, then says so
+        confirmed = self._expect(channel)
+        try:
+            await self._pubsub.subscribe(self.PREFIX + channel)
+            await asyncio.wait_for(confirmed, self.confirm_timeout)
+        except (RedisError, OSError, TimeoutError) as exc:
+            log.warning("broker: subscribe %s not confirmed in time: %s", channel, exc)
 
     async def unsubscribe(self, channel: str) -> None:
         self._channels.discard(channel)
-        await self._apply("unsubscribe", channel)
+        if self._pubsub is None or not self._ready.is_set():
+            return
+        try:
+            await self._pubsub.unsubscribe(self.PREFIX + channel)
+        except (RedisError, OSError) as exc:
+            log.warning("broker: unsubscribe %s failed, will retry on reconnect: %s", channel, exc)
 
-    async def _apply(self, verb: str, channel: str) -> None:
-        # While disconnected, the reader re-subscribes to the whole set when it is back.
-        if self._pubsub is not None and self._ready.is_set():
-            try:
-                await getattr(self._pubsub, verb)(self.PREFIX + channel)
-            except (RedisError, OSError) as exc:
-                log.warning("broker: %s %s failed, will retry on reconnect: %s", verb, channel, exc)
+    def _expect(self, channel: str) -> asyncio.Future[None]:
+        confirmed = asyncio.get_running_loop().create_future()
+        self._unconfirmed.setdefault(channel, deque()).append(confirmed)
+        return confirmed
+
+    def _confirm(self, channel: str) -> None:
+        waiting = self._unconfirmed.get(channel)
+        if waiting:
+            confirmed = waiting.popleft()
+            if not confirmed.done():  # a subscriber that gave up cancelled it
+                confirmed.set_result(None)
+        if not waiting:
+            self._unconfirmed.pop(channel, None)
+
+    def _release_all(self) -> None:
+        """The connection is gone: nothing will be confirmed on it; the reconnection covers it."""
+        for waiting in self._unconfirmed.values():
+            for confirmed in waiting:
+                if not confirmed.done():
+                    confirmed.set_result(None)
+        self._unconfirmed.clear()
 
     async def publish(self, channel: str, message: str) -> None:
         await self._commands.publish(self.PREFIX + channel, message)
@@ -106,20 +143,18 @@ class RedisBroker:
         while True:
             # A blocking reader needs a connection without redis-py 8's 5 s read timeout.
             reader = Redis.from_url(self.url, socket_timeout=None, socket_connect_timeout=5)
-            pubsub = reader.pubsub(ignore_subscribe_messages=True)
+            pubsub = reader.pubsub()
             try:
                 await pubsub.subscribe(self.PREFIX + "\x00")  # a placeholder keeps it listening
                 if self._channels:
+                    confirmed = [self._expect(c) for c in self._channels]
                     await pubsub.subscribe(*(self.PREFIX + c for c in self._channels))
+                    self._caught_up = asyncio.create_task(self._announce(confirmed))
                 self._pubsub = pubsub
                 self._ready.set()
-                if attempt and self._on_reconnect is not None:
-                    await self._on_reconnect()
                 attempt = 0
                 async for message in pubsub.listen():
-                    if message["type"] == "message" and self._handler is not None:
-                        name = message["channel"].decode()[len(self.PREFIX) :]
-                        self._handler(name, message["data"].decode())
+                    self._receive(message)
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
@@ -131,13 +166,33 @@ class RedisBroker:
             finally:
                 self._ready.clear()
                 self._pubsub = None
+                self._release_all()
                 await _quietly(pubsub.aclose())
                 await _quietly(reader.aclose())
 
+    def _receive(self, message: dict) -> None:
+        kind = message["type"]
+        if kind not in ("message", "subscribe"):
+            return
+        name = message["channel"].decode()[len(self.PREFIX) :]
+        if kind == "subscribe":
+            self._confirm(name)
+        elif self._handler is not None:
+            self._handler(name, message["data"].decode())
+
+    async def _announce(self, confirmed: list[asyncio.Future[None]]) -> None:
+        """Channels subscribed while disconnected (an outage, or before the first connection):
+        once Redis confirms them, the hub reads from the log what was published meanwhile."""
+        await asyncio.wait(confirmed, timeout=self.confirm_timeout)
+        if self._on_reconnect is not None:
+            await self._on_reconnect()
+
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.wait([self._reader], timeout=10)
+        tasks = [t for t in (self._reader, self._caught_up) if t is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=10)
         await self._commands.aclose()
 
 

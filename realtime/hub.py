@@ -122,6 +122,7 @@ class Hub:
         self.clients: set[Client] = set()
         self.channels: dict[str, set[Client]] = {}
         self._here: dict[tuple[str, str], int] = {}
+        self._joining: dict[str, asyncio.Future[None]] = {}
         self._tasks: set[asyncio.Task] = set()
         self._background: list[asyncio.Task] = []
 
@@ -191,15 +192,33 @@ class Hub:
 
         The caller has just checked that the socket may hear the channel.
         """
-        first_here = channel not in self.channels
-        self.channels.setdefault(channel, set()).add(client)
-        if first_here:
-            await self.broker.subscribe(channel)
         already = channel in client.cursors
-        client.cursors[channel] = seq
+        client.cursors[channel] = seq  # from here on, detaching the socket unsubscribes it
+        if channel in self.channels:
+            self.channels[channel].add(client)
+            joining = self._joining.get(channel)
+            if joining is not None:  # another socket is subscribing this process: wait for it
+                await asyncio.shield(joining)
+        else:
+            self.channels[channel] = {client}
+            await self._join(channel)
+        if channel not in client.cursors:
+            return  # the socket went away, or lost the right, meanwhile
         self._offer(client, channel, CATCH_UP_CHECKED, "")
         if not already and channel.startswith(self.presence_prefixes):
             await self._arrive(channel, client.user)
+
+    async def _join(self, channel: str) -> None:
+        """Subscribe this process to the channel. The log is read only after this returns, so
+        nothing published meanwhile is missed; sockets that subscribe meanwhile wait too."""
+        joined = asyncio.get_running_loop().create_future()
+        self._joining[channel] = joined
+        try:
+            await self.broker.subscribe(channel)
+        finally:
+            if self._joining.get(channel) is joined:
+                del self._joining[channel]
+            joined.set_result(None)
 
     async def unsubscribe(self, client: Client, channel: str) -> None:
         if client.cursors.pop(channel, None) is None:

@@ -119,6 +119,17 @@ def assert_accessible(page) -> None:
     assert serious == [], f"{page.url}: {serious}"
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows the end of its servers' logs (warnings from live updates)."""
+    report = yield
+    if report.failed and call.when == "call":
+        servers = item.funcargs.get("two_processes") or []
+        for server in servers:
+            report.sections.append((f"log of {server.url}", server.log.read_text()[-4000:]))
+    return report
+
+
 KEEP = 5  # events a page can catch up on; more than that and it re-fetches the region
 
 

@@ -13,6 +13,9 @@ def person(browser, server, email: str, **size):
         viewport=size or {"width": 390, "height": 844},
     )  # fmt: skip
     page = context.new_page()
+    # Shown only when the test fails: what each browser said, to tell a lost update apart.
+    page.on("console", lambda message: print(f"{email} console {message.type}: {message.text}"))
+    page.on("pageerror", lambda error: print(f"{email} page error: {error}"))
     sign_in(page, email)
     return page
 
