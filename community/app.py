@@ -13,12 +13,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from community import migrate
 from community import projects as project_area
 from community.accounts import Passwords
+from community.assets import VersionedStaticFiles
 from community.database import Database
 from community.live import Live
 from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
@@ -134,7 +134,7 @@ def routes() -> list[Route | Mount]:
         Route("/projects/{project_id:int}/audit", projects.audit_page),
         *project_actions(),
         Route("/iterations/{iteration_id:int}/review", projects.review_page),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", VersionedStaticFiles(directory=STATIC), name="static"),
     ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import KEEP, shot, sign_in
@@ -92,3 +94,20 @@ def test_past_the_log_the_region_is_fetched_again_and_equals_a_fresh_page(browse
     assert learner.locator(REGION).inner_html() == fresh.locator(REGION).inner_html()
     learner.context.close()
     trainer.context.close()
+
+
+def test_a_page_whose_scripts_arrive_slowly_still_goes_live(browser, server):
+    """On a slow network the websocket extension arrives well after htmx itself; the page
+    must still open its socket."""
+    context = browser.new_context(locale="fr-FR", base_url=server.url)
+    page = context.new_page()
+    sign_in(page, "apprenant1@demo.test")
+    context.route("**/hx-ws.min.js*", _late)  # routing also turns the browser's cache off
+    with page.expect_websocket(timeout=5000):
+        page.goto("/iterations/2")
+    context.close()
+
+
+def _late(route) -> None:
+    time.sleep(0.8)
+    route.continue_()
