@@ -19,7 +19,7 @@ from community.models import (
     Training,
     User,
 )
-from community.templating import render_block
+from community.templating import refetch_nudge
 from community.trainings import Forbidden, live_channel
 
 FIELDS = (
@@ -69,15 +69,9 @@ async def record(
     db.add(action)
     await db.flush()
     target_id = target.id or 0
-
-    async def feed() -> str:
-        return render_block(
-            "iteration.html",
-            "actions",
-            {"iteration_id": target_id, "actions": await for_iteration(db, target_id), "oob": True},
-        )
-
-    await realtime.append(db, live_channel(target_id), feed)
+    # A nudge, not the feed itself: each learner's page fetches it in their own language.
+    nudge = refetch_nudge(f"actions-{target_id}", f"/iterations/{target_id}")
+    await realtime.append(db, live_channel(target_id), nudge)
     await db.commit()
     return action
 

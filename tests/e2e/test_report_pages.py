@@ -1,4 +1,5 @@
-"""Provider staff compare the demo groups, record an action, and a learner sees it live."""
+"""Provider staff compare the demo groups, record an action, and a learner sees it live,
+in her own language."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from tests.e2e.conftest import assert_accessible, shot, sign_in
 
 
 def test_compare_groups_record_an_action_and_the_learner_sees_it(browser, server):
+    # The learner reads English; what staff record in French reaches her page in English.
     learner = browser.new_context(
-        locale="fr-FR", base_url=server.url, viewport={"width": 390, "height": 844}
+        locale="en-GB", base_url=server.url, viewport={"width": 390, "height": 844}
     ).new_page()
-    sign_in(learner, "apprenant6@demo.test")
+    sign_in(learner, "apprenant6@demo.test", "en")
     learner.goto("/iterations/2")
     learner.evaluate("window.notReloaded = true")
 
@@ -45,7 +47,9 @@ def test_compare_groups_record_an_action_and_the_learner_sees_it(browser, server
     expect(staff.locator("#actions")).to_contain_text("Une pause toutes les heures")
     expect(staff.locator("#actions")).to_contain_text("Rythme")
 
-    expect(learner.locator(".actions-feed")).to_contain_text("Une pause toutes les heures")
+    feed = learner.locator(".actions-feed")
+    expect(feed).to_contain_text("Une pause toutes les heures")
+    expect(feed).to_contain_text("We did:")
     assert learner.evaluate("window.notReloaded") is True
     shot(learner, "you-said-we-did-390")
     learner.context.close()
