@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, shot, sign_in
@@ -16,8 +18,15 @@ def person(browser, server, email: str, **size):
     # Shown only when the test fails: what each browser said, to tell a lost update apart.
     page.on("console", lambda message: print(f"{email} console {message.type}: {message.text}"))
     page.on("pageerror", lambda error: print(f"{email} page error: {error}"))
+    page.on("websocket", lambda socket: _watch(email, socket))
     sign_in(page, email)
     return page
+
+
+def _watch(email: str, socket) -> None:
+    print(f"{time.monotonic():.3f} {email} socket opened to {socket.url}")
+    socket.on("close", lambda _s: print(f"{time.monotonic():.3f} {email} socket closed"))
+    socket.on("socketerror", lambda error: print(f"{email} socket error: {error}"))
 
 
 def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
