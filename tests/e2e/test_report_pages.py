@@ -1,5 +1,5 @@
 """Provider staff compare the demo groups, record an action, and a learner sees it live,
-in her own language."""
+in his own language."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from tests.e2e.conftest import assert_accessible, shot, sign_in
 
 
 def test_compare_groups_record_an_action_and_the_learner_sees_it(browser, server):
-    # The learner reads English; what staff record in French reaches her page in English.
+    # The learner reads English: what staff record in French must reach his page in English.
     learner = browser.new_context(
-        locale="en-GB", base_url=server.url, viewport={"width": 390, "height": 844}
+        locale="fr-FR", base_url=server.url, viewport={"width": 390, "height": 844}
     ).new_page()
-    sign_in(learner, "apprenant6@demo.test", "en")
+    sign_in(learner, "apprenant6@demo.test")
+    learner.goto("/profile")
+    learner.get_by_label("Langue").select_option(label="English")
+    learner.get_by_role("button", name="Enregistrer").click()
+    expect(learner.get_by_text("Your profile is saved.")).to_be_visible()
     learner.goto("/iterations/2")
     learner.evaluate("window.notReloaded = true")
 
