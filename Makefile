@@ -29,7 +29,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F $(BABEL_CFG) -k _ -k gettext -k ngettext:1,2 \
 		--no-location --sort-output --omit-header -o $(LOCALES)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -l fr \
-		--width 100 --no-fuzzy-matching
+		--width 100 --no-fuzzy-matching --ignore-obsolete
 
 run: compile-messages
 	$(BIN)/ruche migrate

@@ -178,7 +178,7 @@ async def load(
                     current.append(iteration.id or 0)
         await _skills(session, provider.id, people)
         for project in PROJECTS if with_projects else ():
-            await _project(session, people, current, project)
+            await _project(session, people, current, project, today)
 
 
 async def _account(session, passwords, email, name, role, provider_id) -> User:  # type: ignore[no-untyped-def]
@@ -278,7 +278,7 @@ def _rating(rng: random.Random, mean: float) -> int:
     return min(5, max(1, round(rng.gauss(mean, 0.9))))
 
 
-async def _project(session, people, current, spec) -> None:  # type: ignore[no-untyped-def]
+async def _project(session, people, current, spec, today) -> None:  # type: ignore[no-untyped-def]
     index, author, data, supporters, members, tasks, messages = spec
 
     async def view_of(n: int) -> projects.ProjectView:
@@ -302,7 +302,7 @@ async def _project(session, people, current, spec) -> None:  # type: ignore[no-u
         task = await projects.add_task(session, lead, {"title": title, "assignee_id": assignee_id})
         if status != "todo":
             await projects.move_task(session, lead, task.id or 0, status)
-    due = (date.today() + timedelta(days=14)).isoformat()
+    due = (today + timedelta(days=14)).isoformat()
     await projects.add_milestone(session, lead, {"title": "Première version", "due_on": due})
     for n, body in messages:
         await projects.post(session, await view_of(n), {"body": body})
