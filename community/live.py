@@ -10,8 +10,10 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 
-from community import accounts, feedback, permissions, projects, trainings, tutoring
+from community import accounts, trainings
+from community.areas import CHANNELS
 from community.database import Database
+from community.errors import NotFound
 from community.models import User
 from community.security import same_origin
 from community.settings import Settings
@@ -24,6 +26,11 @@ from realtime import (
     Retention,
     make_broker,
     publish_after_commit,
+)
+
+# Groups and projects show who is here; a user's own channel says they are online (tutoring).
+PRESENCE_PREFIXES = tuple(
+    f"{kind}:" for kind, declared in CHANNELS.items() if declared.has_presence
 )
 
 
@@ -51,8 +58,7 @@ class Live:
             db.sessionmaker,
             self.authorize,
             presence=RedisPresence(redis) if redis is not None else MemoryPresence(),
-            # Groups show who is here; a user's own channel says they are online (tutoring).
-            presence_prefixes=("iteration:", "user:", "project:"),
+            presence_prefixes=PRESENCE_PREFIXES,
             on_presence=self.presence_changed,
             publish_after_commit=not settings.fault_skip_publish,
             retention=Retention(
@@ -64,37 +70,17 @@ class Live:
         self.endpoint = LiveEndpoint(self.hub, identify=identify, same_origin=socket_origin_ok)
 
     async def authorize(self, ws: WebSocket, channel: str) -> bool:
-        """Who may hear a channel: the group's page, a pulse screen, one's own notifications."""
+        """Who may hear a channel: the area that declared its kind decides."""
         user = ws.scope["state"]["visitor"].user
         kind, _sep, ident = channel.partition(":")
-        if user is None or not ident.isdigit():
+        declared = CHANNELS.get(kind)
+        if user is None or declared is None or not ident.isdigit():
             return False
-        if kind in ("user", "helpfeed"):
-            return int(ident) == user.id
         async with self.db.session() as session:
             try:
-                if kind == "iteration":
-                    await trainings.iteration_view(session, user, int(ident))
-                    return True
-                if kind == "project":
-                    await projects.project_view(session, user, int(ident))
-                    return True
-                if kind == "help":
-                    await tutoring.visible_request(session, user, int(ident))
-                    return True
-                if kind == "report":
-                    view = await trainings.iteration_view(session, user, int(ident))
-                    published = view.iteration.results_published
-                    return permissions.can_read_report(user, view.facts, published)
-                if kind == "review":
-                    view = await trainings.iteration_view(session, user, int(ident))
-                    return permissions.can_review_feedback(user, view.facts)
-                if kind == "pulse":
-                    view = await feedback.session_view(session, user, int(ident))
-                    return permissions.can_review_feedback(user, view.group.facts)
-            except trainings.NotFound:
+                return await declared.authorize(session, user, int(ident))
+            except NotFound:
                 return False
-        return False
 
     async def who_is_here(self, iteration_id: int) -> list[str]:
         return await self.who_is_here_in(trainings.live_channel(iteration_id))
@@ -118,12 +104,9 @@ class Live:
 
     async def presence_changed(self, channel: str) -> None:
         kind, _sep, ident = channel.partition(":")
-        pages = {
-            "iteration": ("iteration.html", "iteration_id"),
-            "project": ("project.html", "project_id"),
-        }
-        if kind not in pages:
+        declared = CHANNELS.get(kind)
+        if declared is None or declared.presence is None:
             return
-        template, key = pages[kind]
+        template, key = declared.presence
         context = {key: int(ident), "here": await self.who_is_here_in(channel), "oob": True}
         await self.hub.publish_ephemeral(channel, render_block(template, "presence", context))

@@ -82,3 +82,15 @@ def can_curate_skills(user: User | None, provider_id: int) -> bool:
 def can_seek_help(user: User | None) -> bool:
     """Asking, offering and marking skills are for learners."""
     return user is not None and user.role == Role.LEARNER
+
+
+# --- projects: one rule per action on collective projects ---
+
+
+# --- tutoring: one rule per action on peer help and skills ---
+
+
+# --- feedback, pulse, reports, improvements: one rule per action ---
+
+
+# --- accounts, trainings, announcements: one rule per action ---

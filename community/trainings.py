@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, permissions
+from community.errors import Forbidden, NotFound
 from community.i18n import _
 from community.models import (
     CourseSession,
@@ -48,14 +49,6 @@ SESSION_FIELDS = (
     forms.Moment("ends_at"),
 )
 JOIN_FIELDS = (forms.Text("code", max_length=20),)
-
-
-class NotFound(Exception):
-    """The thing does not exist, or the user may not know that it does."""
-
-
-class Forbidden(Exception):
-    """The user may see the thing but not do this to it."""
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from community import throttle
 from community.database import Database
+from community.errors import SignInRequired
+from community.forms import FormError
 from community.models import User
 from community.views.errors import error_page
 from community.visitors import Visitor
@@ -28,8 +34,47 @@ def current_user(request: Request) -> User | None:
     return visitor(request).user
 
 
+def signed_in(request: Request) -> User:
+    """The signed-in user; anyone else is sent to sign in (views/errors.py)."""
+    user = current_user(request)
+    if user is None:
+        raise SignInRequired
+    return user
+
+
 def db(request: Request) -> Database:
     return request.app.state.db
+
+
+@asynccontextmanager
+async def transaction(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's one unit of work: the actions it calls write in it and never commit;
+    it commits once at the end (live events are published after that), and an error
+    anywhere rolls every write back."""
+    async with db(request).session() as session:
+        yield session
+        await session.commit()
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+Page = Callable[..., Awaitable[Response]]
+
+
+def shows_errors_on(page: Page) -> Callable[[Endpoint], Endpoint]:
+    """A write whose form is refused shows `page` again, with the messages and what was
+    typed (the page answers 422 when given them); nothing was written."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def run(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except FormError as exc:
+                return await page(request, errors=exc.errors, values=exc.values)
+
+        return run
+
+    return decorate
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from community import accounts, throttle
+from community.area import Area
 from community.forms import FormError
 from community.i18n import LOCALES, current_locale
 from community.models import User
@@ -120,3 +122,18 @@ async def set_language(request: Request) -> Response:
             LOCALE_COOKIE, data["locale"], max_age=365 * 86400, httponly=True, samesite="lax"
         )
     return response
+
+
+AREA = Area(
+    "accounts",
+    routes=[
+        Route("/signup", signup_form, methods=["GET"]),
+        Route("/signup", signup, methods=["POST"]),
+        Route("/signin", signin_form, methods=["GET"]),
+        Route("/signin", signin, methods=["POST"]),
+        Route("/signout", signout, methods=["POST"]),
+        Route("/profile", profile_form, methods=["GET"]),
+        Route("/profile", profile, methods=["POST"]),
+        Route("/language", set_language, methods=["POST"]),
+    ],
+)

@@ -6,9 +6,10 @@ import logging
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from community.errors import Forbidden, NotFound, SignInRequired
 from community.i18n import _
 from community.security import add_security_headers
 from community.templating import render
@@ -50,6 +51,21 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error_page(request, 404)
+
+
+async def forbidden(request: Request, exc: Exception) -> Response:
+    return error_page(request, 403)
+
+
+async def sign_in_required(request: Request, exc: Exception) -> Response:
+    """A page opened while signed out leads to sign-in and back; anything else is not there."""
+    if request.method == "GET" and "hx-request" not in request.headers:
+        return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+    return error_page(request, 404)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     # This handler runs outside the other middleware, so it adds the headers itself.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -64,3 +80,13 @@ async def server_error(request: Request, exc: Exception) -> Response:
 async def refuse(scope: Scope, receive: Receive, send: Send, status_code: int) -> None:
     """For middleware that stops a request before it reaches a view."""
     await error_page(Request(scope, receive), status_code)(scope, receive, send)
+
+
+# The app's exception handlers: each refusal becomes one response, wherever it was raised.
+HANDLERS = {
+    HTTPException: http_exception,
+    NotFound: not_found,
+    Forbidden: forbidden,
+    SignInRequired: sign_in_required,
+    Exception: server_error,
+}

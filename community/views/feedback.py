@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 import realtime
 from community import feedback, notifications, permissions, pulse, throttle, trainings
+from community.area import Area, Channel
 from community.forms import FormError
+from community.i18n import _
 from community.models import User, utcnow
 from community.templating import render
 from community.views import current_user, db, form_data, redirect, throttled
@@ -209,3 +213,45 @@ async def notifications_page(request: Request) -> Response:
         unread_ids = {n.id for n in shown if n.read_at is None}
         await notifications.mark_all_read(session, user.id)
     return render(request, "notifications.html", {"shown": shown, "unread_ids": unread_ids})
+
+
+async def _hears_pulse(session: AsyncSession, user: User, session_id: int) -> bool:
+    view = await feedback.session_view(session, user, session_id)
+    return permissions.can_review_feedback(user, view.group.facts)
+
+
+async def _hears_own(_session: AsyncSession, user: User, user_id: int) -> bool:
+    return user_id == user.id
+
+
+AREA = Area(
+    "feedback",
+    routes=[
+        Route("/sessions/{session_id:int}/feedback", feedback_page, methods=["GET"]),
+        Route("/sessions/{session_id:int}/feedback", submit_feedback, methods=["POST"]),
+        Route("/sessions/{session_id:int}/pulse", pulse_page, methods=["GET"]),
+        Route("/sessions/{session_id:int}/pulse/tap", pulse_tap, methods=["POST"]),
+        Route("/sessions/{session_id:int}/pulse/questions", pulse_ask, methods=["POST"]),
+        Route(
+            "/sessions/{session_id:int}/pulse/questions/{question_id}/vote",
+            pulse_vote,
+            methods=["POST"],
+        ),
+        Route("/sessions/{session_id:int}/pulse/screen", pulse_screen),
+        Route("/feedback", history_page),
+        Route("/iterations/{iteration_id:int}/comments", comments_page),
+        Route(
+            "/iterations/{iteration_id:int}/comments/{answer_id}",
+            review_comment,
+            methods=["POST"],
+        ),
+        Route("/notifications", notifications_page),
+    ],
+    channels={"pulse": Channel(_hears_pulse), "user": Channel(_hears_own, tracks_presence=True)},
+    notifications={
+        "feedback": lambda title: (
+            _("Give your feedback on “%(title)s”: 15 seconds.") % {"title": title}
+        ),
+    },
+    rules=[permissions.can_give_feedback, permissions.can_review_feedback],
+)

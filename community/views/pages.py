@@ -6,8 +6,10 @@ import asyncio
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from community import feedback, trainings
+from community.area import Area
 from community.models import Role
 from community.templating import render
 from community.views import current_user, db
@@ -47,3 +49,6 @@ async def healthz(request: Request) -> Response:
             report[name] = f"down: {type(exc).__name__}"
     healthy = all(value == "ok" for value in report.values())
     return JSONResponse(report, status_code=200 if healthy else 503)
+
+
+AREA = Area("pages", routes=[Route("/", home), Route("/healthz", healthz)])

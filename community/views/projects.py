@@ -9,10 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 import realtime
-from community import projects, trainings
+from community import permissions, projects, trainings
+from community.area import Area, Channel, NavEntry
 from community.forms import FormError
+from community.i18n import _
 from community.models import User
 from community.templating import render
 from community.trainings import Forbidden, NotFound
@@ -204,3 +207,75 @@ async def review_page(request: Request) -> Response:
             raise HTTPException(404) from None
     context = {"group": group, "queue": queue, "live_seq": live_seq}
     return render(request, "review_queue.html", context)
+
+
+def _project_actions() -> list[Route]:
+    """Every action in a project space is a POST under /projects/<id>/."""
+    act = action
+    area = projects
+    paths = {
+        "edit": act(area.edit_draft, data=True),
+        "publish": act(area.publish),
+        "support": act(area.support),
+        "launch": act(area.launch),
+        "decide": act(area.decide, data=True),
+        "join": join,
+        "leave": act(area.leave),
+        "members/{member_id:int}/decide": decide_join,
+        "members/{member_id:int}/remove": act(area.remove_member, "member_id", data=True),
+        "tasks": act(area.add_task, data=True),
+        "tasks/{task_id:int}/move": move_task,
+        "milestones": act(area.add_milestone, data=True),
+        "milestones/{milestone_id:int}/toggle": act(area.toggle_milestone, "milestone_id"),
+        "messages": act(area.post, data=True),
+        "messages/{message_id:int}/edit": act(area.edit, "message_id", data=True),
+        "messages/{message_id:int}/delete": act(area.delete, "message_id"),
+        "messages/{message_id:int}/flag": act(area.flag, "message_id", data=True),
+        "messages/{message_id:int}/hide": act(area.hide, "message_id", data=True),
+        "messages/{message_id:int}/pin": act(area.pin, "message_id"),
+        "space": act(area.set_space, data=True),
+    }
+    return [
+        Route(f"/projects/{{project_id:int}}/{path}", endpoint, methods=["POST"])
+        for path, endpoint in paths.items()
+    ]
+
+
+async def _hears_project(session: AsyncSession, user: User, project_id: int) -> bool:
+    await projects.project_view(session, user, project_id)
+    return True
+
+
+async def _hears_review(session: AsyncSession, user: User, iteration_id: int) -> bool:
+    view = await trainings.iteration_view(session, user, iteration_id)
+    return permissions.can_review_feedback(user, view.facts)
+
+
+AREA = Area(
+    "projects",
+    routes=[
+        Route("/projects", list_page, methods=["GET"]),
+        Route("/projects", propose, methods=["POST"]),
+        Route("/projects/{project_id:int}", project_page),
+        Route("/projects/{project_id:int}/audit", audit_page),
+        *_project_actions(),
+        Route("/iterations/{iteration_id:int}/review", review_page),
+    ],
+    channels={
+        "project": Channel(_hears_project, presence=("project.html", "project_id")),
+        "review": Channel(_hears_review),
+    },
+    notifications={
+        "threshold": lambda title: (
+            _("Your proposal “%(title)s” has enough supports: you can launch it.")
+            % {"title": title}
+        ),
+        "joined": lambda name: _("%(name)s joined your project.") % {"name": name},
+        "task": lambda title: _("A task was given to you: %(title)s.") % {"title": title},
+        "mention": lambda title: _("You were mentioned in “%(title)s”.") % {"title": title},
+        "hidden": lambda reason: (
+            _("A trainer hid one of your messages: %(reason)s") % {"reason": reason}
+        ),
+    },
+    nav=[NavEntry("/projects", lambda: _("Projects"), lambda _user: True, order=20)],
+)

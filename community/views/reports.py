@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 import realtime
 from community import feedback, forms, improvements, permissions, reports, trainings
+from community.area import Area, Channel, NavEntry
 from community.forms import FormError
 from community.i18n import _
-from community.models import Iteration, Provider, Training, User, utcnow
+from community.models import Iteration, Provider, Role, Training, User, utcnow
 from community.templating import render
 from community.views import current_user, db, form_data, redirect
 
@@ -245,3 +248,27 @@ async def evidence(request: Request) -> Response:
         effects = await improvements.effects(session, actions, provider.anonymity_threshold)
     context = {"provider": provider, "rows": rows, "effects": effects, **period}
     return _no_store(render(request, "evidence.html", context))
+
+
+async def _hears_report(session: AsyncSession, user: User, iteration_id: int) -> bool:
+    view = await trainings.iteration_view(session, user, iteration_id)
+    published = view.iteration.results_published
+    return permissions.can_read_report(user, view.facts, published)
+
+
+AREA = Area(
+    "reports",
+    routes=[
+        Route("/reports", index),
+        Route("/reports/compare", compare),
+        Route("/reports/evidence", evidence),
+        Route("/reports/threshold", set_threshold, methods=["POST"]),
+        Route("/reports/iterations/{iteration_id:int}", iteration_report),
+        Route("/reports/iterations/{iteration_id:int}/export.csv", export),
+        Route("/reports/iterations/{iteration_id:int}/actions", record_action, methods=["POST"]),
+        Route("/reports/iterations/{iteration_id:int}/publish", publish, methods=["POST"]),
+    ],
+    channels={"report": Channel(_hears_report)},
+    nav=[NavEntry("/reports", lambda: _("Reports"), lambda u: u.role != Role.LEARNER, order=30)],
+    rules=[permissions.can_read_report],
+)

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 import realtime
 from community import (
@@ -19,7 +20,9 @@ from community import (
     throttle,
     trainings,
 )
+from community.area import Area, Channel, NavEntry
 from community.forms import FormError
+from community.i18n import _
 from community.models import EnrolmentRole, TrainingFormat, User, utcnow
 from community.templating import render
 from community.views import current_user, db, form_data, redirect, throttled
@@ -263,3 +266,47 @@ async def set_criteria(request: Request) -> Response:
     except FormError as exc:
         return await training_page(request, criteria_errors=exc.errors, criteria_values=exc.values)
     return redirect(f"/trainings/{training_id}")
+
+
+async def _hears_group(session: AsyncSession, user: User, iteration_id: int) -> bool:
+    await trainings.iteration_view(session, user, iteration_id)
+    return True
+
+
+def _manages_trainings(user: User) -> bool:
+    return user.provider_id is not None and permissions.can_manage_trainings(user, user.provider_id)
+
+
+AREA = Area(
+    "trainings",
+    routes=[
+        Route("/join", join_form, methods=["GET"]),
+        Route("/join", join, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}", iteration_page),
+        Route("/iterations/{iteration_id:int}/sessions", add_session, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/trainers", add_trainer, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/code", renew_code, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/threshold", set_support_threshold, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/announcements", post_announcement, methods=["POST"]),
+        Route(
+            "/iterations/{iteration_id:int}/members/{user_id:int}/remove",
+            remove_member,
+            methods=["POST"],
+        ),
+        Route("/trainings", trainings_page, methods=["GET"]),
+        Route("/trainings", create_training, methods=["POST"]),
+        Route("/trainings/{training_id:int}", training_page, methods=["GET"]),
+        Route("/trainings/{training_id:int}/iterations", create_iteration, methods=["POST"]),
+        Route("/trainings/{training_id:int}/criteria", set_criteria, methods=["POST"]),
+    ],
+    channels={"iteration": Channel(_hears_group, presence=("iteration.html", "iteration_id"))},
+    nav=[NavEntry("/trainings", lambda: _("Trainings"), _manages_trainings, order=10)],
+    rules=[
+        permissions.can_view_iteration,
+        permissions.can_see_join_code,
+        permissions.can_manage_iteration,
+        permissions.can_manage_trainings,
+        permissions.can_join_iterations,
+        permissions.can_announce,
+    ],
+)

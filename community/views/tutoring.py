@@ -9,9 +9,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from community import permissions, tutoring
+from community.area import Area, Channel, NavEntry
 from community.forms import FormError
+from community.i18n import _
 from community.models import HelpRequest, Skill, User, utcnow
 from community.templating import render
 from community.trainings import Forbidden, NotFound, iteration_view
@@ -250,3 +253,46 @@ async def group_needs(request: Request) -> Response:
             "thanks": await tutoring.rating_summary(session, iteration_id),
         }
     return render(request, "help_needs.html", context)
+
+
+async def _hears_request(session: AsyncSession, user: User, request_id: int) -> bool:
+    await tutoring.visible_request(session, user, request_id)
+    return True
+
+
+async def _hears_own_feed(_session: AsyncSession, user: User, user_id: int) -> bool:
+    return user_id == user.id
+
+
+AREA = Area(
+    "tutoring",
+    routes=[
+        Route("/help", help_page, methods=["GET"]),
+        Route("/help", ask, methods=["POST"]),
+        Route("/help/{request_id:int}", request_page),
+        Route("/help/{request_id:int}/offers", offer, methods=["POST"]),
+        Route("/help/{request_id:int}/accept", accept, methods=["POST"]),
+        Route("/help/{request_id:int}/schedule", schedule, methods=["POST"]),
+        Route("/help/{request_id:int}/confirm", confirm, methods=["POST"]),
+        Route("/help/{request_id:int}/cancel", cancel, methods=["POST"]),
+        Route("/help/{request_id:int}/thanks", thank, methods=["POST"]),
+        Route("/skills", skills_page, methods=["GET"]),
+        Route("/skills", mark_skill, methods=["POST"]),
+        Route("/skills/suggest", suggest_skill, methods=["POST"]),
+        Route("/skills/{mark_id:int}/remove", unmark_skill, methods=["POST"]),
+        Route("/skills/catalogue", catalogue_page, methods=["GET"]),
+        Route("/skills/catalogue", add_to_catalogue, methods=["POST"]),
+        Route("/skills/catalogue/{skill_id:int}", curate, methods=["POST"]),
+        Route("/iterations/{iteration_id:int}/help", group_needs),
+    ],
+    channels={"help": Channel(_hears_request), "helpfeed": Channel(_hears_own_feed)},
+    notifications={
+        "help": lambda skill: _("A peer needs help on %(skill)s.") % {"skill": skill},
+        "offer": lambda name: _("%(name)s offers to help you.") % {"name": name},
+        "accepted": lambda name: _("%(name)s accepted your offer.") % {"name": name},
+        "scheduled": lambda name: _("%(name)s scheduled your session.") % {"name": name},
+        "thanks": lambda name: _("%(name)s thanked you.") % {"name": name},
+    },
+    nav=[NavEntry("/help", lambda: _("Peer help"), permissions.can_seek_help, order=30)],
+    rules=[permissions.can_curate_skills, permissions.can_seek_help],
+)

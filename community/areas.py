@@ -1,0 +1,64 @@
+"""Every area of the app, in one list: the app takes its routes, live channels, notification
+kinds, navigation and permission rules from here. Adding an area adds one line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+from jinja2 import Environment
+from starlette.routing import BaseRoute
+
+from community.area import Area, Channel, NavEntry, Rule
+from community.models import User
+from community.views import accounts, feedback, pages, projects, reports, trainings, tutoring
+
+AREAS: tuple[Area, ...] = (
+    pages.AREA,
+    accounts.AREA,
+    trainings.AREA,
+    projects.AREA,
+    tutoring.AREA,
+    feedback.AREA,
+    reports.AREA,
+)
+
+T = TypeVar("T")
+
+
+def _merged(what: str, parts: Iterable[Mapping[str, T]]) -> dict[str, T]:
+    """One mapping from the areas' own; two areas claiming the same key is a mistake."""
+    merged: dict[str, T] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key in merged:
+                raise ValueError(f"{what} {key!r} is declared by two areas")
+            merged[key] = value
+    return merged
+
+
+CHANNELS: dict[str, Channel] = _merged("channel kind", (a.channels for a in AREAS))
+NOTIFICATIONS: dict[str, Callable[[str], str]] = _merged(
+    "notification kind", (a.notifications for a in AREAS)
+)
+NAV: tuple[NavEntry, ...] = tuple(sorted((e for a in AREAS for e in a.nav), key=lambda e: e.order))
+RULES: tuple[Rule, ...] = tuple(rule for a in AREAS for rule in a.rules)
+
+
+def routes() -> list[BaseRoute]:
+    return [route for area in AREAS for route in area.routes]
+
+
+def navigation(user: User) -> list[NavEntry]:
+    return [entry for entry in NAV if entry.visible(user)]
+
+
+def notification_text(kind: str, subject: str) -> str:
+    """How a notification reads, in the reader's language; an unknown kind shows its subject."""
+    text = NOTIFICATIONS.get(kind)
+    return text(subject) if text else subject
+
+
+def install(environment: Environment) -> None:
+    """What every page's frame needs from the areas."""
+    environment.globals.update(navigation=navigation, notification_text=notification_text)
