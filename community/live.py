@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlmodel import col, select
 from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
@@ -92,9 +93,12 @@ class Live:
             return []  # Redis is down: nobody shown rather than no page
         if not ids:
             return []
+        wanted = [int(i) for i in ids if i.isascii() and i.isdigit()]
         async with self.db.session() as session:
-            people = [await session.get(User, int(i)) for i in ids if i.isdigit()]
-        return sorted(p.display_name for p in people if p is not None)
+            names = await session.exec(
+                select(User.display_name).where(col(User.id).in_(wanted))
+            )
+            return sorted(names.all())
 
     async def is_online(self, user_id: int) -> bool:
         try:

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -44,7 +45,7 @@ def head_revision() -> str | None:
 async def check_is_migrated(engine: AsyncEngine) -> None:
     """Refuse to serve a database that `ruche migrate` has not brought up to date."""
 
-    def current(sync_conn) -> str | None:  # type: ignore[no-untyped-def]
+    def current(sync_conn: Connection) -> str | None:
         return MigrationContext.configure(sync_conn).get_current_revision()
 
     async with engine.connect() as conn:
