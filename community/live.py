@@ -95,9 +95,7 @@ class Live:
             return []
         wanted = [int(i) for i in ids if i.isascii() and i.isdigit()]
         async with self.db.session() as session:
-            names = await session.exec(
-                select(User.display_name).where(col(User.id).in_(wanted))
-            )
+            names = await session.exec(select(User.display_name).where(col(User.id).in_(wanted)))
             return sorted(names.all())
 
     async def is_online(self, user_id: int) -> bool:
