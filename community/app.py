@@ -53,6 +53,23 @@ class LiveSockets:
         await self.app(scope, receive, send)
 
 
+class Ruche(Starlette):
+    """The app, which logs an unhandled error once, without what people wrote in it.
+
+    Starlette re-raises an error after its 500 page so that the server logs it, and uvicorn
+    would print the exception's text: log it here without messages, and stop it here.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception as exc:
+            if scope["type"] != "http":
+                raise
+            where = f"{scope.get('method')} {scope.get('path')}"
+            log.error("unhandled error on %s\n%s", where, errors.without_messages(exc))
+
+
 def keep_parameters_out_of_logs() -> None:
     """Database drivers log query parameters (what people wrote) below INFO: never let them.
 
@@ -62,7 +79,7 @@ def keep_parameters_out_of_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> Ruche:
     settings = settings or Settings.from_env()
     keep_parameters_out_of_logs()
     db = Database(settings.database_url)
@@ -88,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             gc.freeze()
             yield
 
-    app = Starlette(
+    app = Ruche(
         routes=routes(),
         middleware=[
             Middleware(SecurityHeadersMiddleware),
@@ -107,7 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
-def __getattr__(name: str) -> Starlette:
+def __getattr__(name: str) -> Ruche:
     # `uvicorn community.app:app` builds the app from the environment on first use,
     # so importing this module (tests, tools) reads no environment.
     if name == "app":

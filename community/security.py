@@ -34,6 +34,9 @@ Responder = Callable[[Scope, Receive, Send, int], Awaitable[None]]
 def add_security_headers(headers: MutableHeaders, https: bool) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
+    # Training centres share computers: no page may outlive its reader's session in the
+    # browser's cache or history. Only what says otherwise (versioned assets) is cached.
+    headers.setdefault("cache-control", "no-store")
     if https:
         headers.setdefault("strict-transport-security", "max-age=63072000; includeSubDomains")
 

@@ -8,6 +8,7 @@ Chromium fails instead of skipping, and any skip at all fails the run.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import shutil
@@ -160,12 +161,28 @@ async def demo_data(db: Database) -> None:
 # --- the app -------------------------------------------------------------------------------
 
 
+class ServerErrors(logging.Handler):
+    """Collects the app's unhandled errors, which the app answers with a 500 page."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record.getMessage())
+
+
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
     application = create_app(settings)
+    errors = ServerErrors()
+    logging.getLogger("community.app").addHandler(errors)
     lifespan = application.router.lifespan_context(application)
     await lifespan.__aenter__()
     yield application
+    logging.getLogger("community.app").removeHandler(errors)
+    if errors.seen:  # a 5xx is a bug whatever the test asserted
+        pytest.fail("the app answered 500:\n" + "\n".join(errors.seen))
     # A shutdown that hangs would stall the whole run: fail it, saying what still runs.
     try:
         await asyncio.wait_for(lifespan.__aexit__(None, None, None), timeout=30)

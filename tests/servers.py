@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RUCHE = [sys.executable, "-m", "community.cli"]
+# An access-log line with status 500, or the app's own log of an unhandled error.
+SERVER_ERROR = re.compile(r'" 500\b|unhandled error on ')
 
 
 def free_port() -> int:
@@ -29,6 +32,7 @@ class Server:
     env: dict[str, str] = field(repr=False)
 
     def stop(self) -> None:
+        """Stop the server; fail if it ever answered with an error of its own (a 500)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -36,6 +40,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        failures = [line for line in self.log.read_text().splitlines() if SERVER_ERROR.search(line)]
+        assert not failures, "the server answered 500:\n" + "\n".join(failures)
 
 
 def ruche_env(database_url: str, redis_url: str | None = None, **extra: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -68,13 +69,31 @@ async def sign_in_required(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     # This handler runs outside the other middleware, so it adds the headers itself.
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The error is logged once, by the app (app.py), without its messages.
     try:
         response: Response = error_page(request, 500)
     except Exception:
         response = HTMLResponse("<h1>Erreur / Error</h1>", status_code=500)
     add_security_headers(response.headers, request.url.scheme == "https")
     return response
+
+
+def without_messages(exc: BaseException) -> str:
+    """An error's traceback, each exception in its chain by type and frames only.
+
+    Messages are left out: a database error quotes the row it refused, a conversion error
+    the text it could not read, and either can be what a learner wrote (an anonymous comment).
+    """
+    parts = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        kind = f"{type(current).__module__}.{type(current).__qualname__}"
+        parts.append(f"{frames}{kind} (message withheld)")
+        current = current.__cause__ or current.__context__
+    return "\n-- caused by or during:\n".join(reversed(parts))
 
 
 async def refuse(scope: Scope, receive: Receive, send: Send, status_code: int) -> None:
