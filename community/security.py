@@ -31,12 +31,15 @@ SECURITY_HEADERS = {
 Responder = Callable[[Scope, Receive, Send, int], Awaitable[None]]
 
 
-def add_security_headers(headers: MutableHeaders, https: bool) -> None:
+def add_security_headers(headers: MutableHeaders, https: bool, status: int = 200) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
     # Training centres share computers: no page may outlive its reader's session in the
     # browser's cache or history. Only what says otherwise (versioned assets) is cached.
-    headers.setdefault("cache-control", "no-store")
+    # A redirect holds nothing to keep; marked no-store, it made Chromium's boosted form
+    # posts miss the live update that followed (tests/e2e/test_tutoring_pages.py).
+    if not 300 <= status < 400:
+        headers.setdefault("cache-control", "no-store")
     if https:
         headers.setdefault("strict-transport-security", "max-age=63072000; includeSubDomains")
 
@@ -51,7 +54,8 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                add_security_headers(MutableHeaders(scope=message), scope["scheme"] == "https")
+                headers = MutableHeaders(scope=message)
+                add_security_headers(headers, scope["scheme"] == "https", message["status"])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
