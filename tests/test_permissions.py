@@ -59,7 +59,8 @@ WAITING = permissions.ProjectPlace(joined=True)
 MEMBER = permissions.ProjectPlace(joined=True, is_member=True)
 AUTHOR = permissions.ProjectPlace(is_author=True, joined=True, is_member=True, is_lead=True)
 SIGNED_IN = ALL - {"anonymous"}
-SEES_GROUP = TEACHING | {"enrolled learner"}
+ENROLLED_LEARNER = frozenset({"enrolled learner"})
+SEES_GROUP = TEACHING | ENROLLED_LEARNER
 
 # rule, what the case fixes, who is allowed. Grouped by area; one line per case.
 CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
@@ -95,19 +96,19 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "view one's own draft": (
         permissions.can_view_project, {"place": AUTHOR, "draft": True}, SEES_GROUP
     ),
-    "propose a project": (permissions.can_propose_project, {}, {"enrolled learner"}),
+    "propose a project": (permissions.can_propose_project, {}, ENROLLED_LEARNER),
     "edit one's draft": (permissions.can_edit_project_draft, {"place": AUTHOR}, SIGNED_IN),
     "edit someone's draft": (permissions.can_edit_project_draft, {"place": MEMBER}, NOBODY),
     "publish one's proposal": (permissions.can_publish_project, {"place": AUTHOR}, SIGNED_IN),
     "publish someone's proposal": (permissions.can_publish_project, {"place": MEMBER}, NOBODY),
     "support a proposal": (
-        permissions.can_support_project, {"place": NO_SEAT}, {"enrolled learner"}
+        permissions.can_support_project, {"place": NO_SEAT}, ENROLLED_LEARNER
     ),
     "support one's own proposal": (permissions.can_support_project, {"place": AUTHOR}, NOBODY),
     "launch one's project": (permissions.can_launch_project, {"place": AUTHOR}, SIGNED_IN),
     "launch someone's project": (permissions.can_launch_project, {"place": MEMBER}, NOBODY),
     "approve or decline a proposal": (permissions.can_decide_project_proposal, {}, TEACHING),
-    "join a project": (permissions.can_join_project, {"place": NO_SEAT}, {"enrolled learner"}),
+    "join a project": (permissions.can_join_project, {"place": NO_SEAT}, ENROLLED_LEARNER),
     "join a project twice": (permissions.can_join_project, {"place": WAITING}, NOBODY),
     "leave a project": (permissions.can_leave_project, {"place": MEMBER}, SIGNED_IN),
     "leave a waitlist": (permissions.can_leave_project, {"place": WAITING}, SIGNED_IN),

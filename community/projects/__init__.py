@@ -2,16 +2,10 @@
 live space that the group's trainers moderate. The area's actions and queries, by seam."""
 
 from community.projects.access import ProjectView, may_hear, project_view
-from community.projects.board import (
-    add_milestone,
-    add_task,
-    move_task,
-    tasks_and_milestones,
-    toggle_milestone,
-)
+from community.projects.board import add_milestone, add_task, move_task, toggle_milestone
 from community.projects.channels import REGIONS, channel, review_channel
-from community.projects.discussion import delete, edit, flag, flagged_by, messages_of, post
-from community.projects.membership import decide_join, join, leave, members_of, roles_of
+from community.projects.discussion import delete, edit, flag, post
+from community.projects.membership import decide_join, join, leave, roles_of
 from community.projects.moderation import (
     audit_log,
     decide,
@@ -27,12 +21,10 @@ from community.projects.proposals import (
     MAX_ROLES,
     edit_draft,
     groups_to_propose_in,
-    has_supported,
     launch,
     propose,
     publish,
     support,
-    supporters,
 )
 from community.projects.search import listing
 
@@ -50,9 +42,7 @@ __all__ = [
     "edit",
     "edit_draft",
     "flag",
-    "flagged_by",
     "groups_to_propose_in",
-    "has_supported",
     "hide",
     "join",
     "launch",
@@ -60,8 +50,6 @@ __all__ = [
     "listing",
     "may_hear",
     "may_hear_review",
-    "members_of",
-    "messages_of",
     "move_task",
     "page_context",
     "pin",
@@ -75,7 +63,5 @@ __all__ = [
     "roles_of",
     "set_space",
     "support",
-    "supporters",
-    "tasks_and_milestones",
     "toggle_milestone",
 ]

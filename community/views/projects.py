@@ -30,7 +30,8 @@ from community.views import (
 
 
 def _number(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
+    """A number sent by a page (an id, a page of the list); anything else names nothing: 0."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
 
 
 async def list_page(
