@@ -290,6 +290,7 @@ async def _project(session, people, current, spec, today) -> None:  # type: igno
     )
     for n in supporters:
         await projects.support(session, await view_of(n))
+    await session.commit()
     if len(supporters) < group.iteration.support_threshold:
         return
     await projects.launch(session, await view_of(author))
@@ -306,6 +307,7 @@ async def _project(session, people, current, spec, today) -> None:  # type: igno
     await projects.add_milestone(session, lead, {"title": "Première version", "due_on": due})
     for n, body in messages:
         await projects.post(session, await view_of(n), {"body": body})
+    await session.commit()
 
 
 async def _skills(session, provider_id, people) -> None:  # type: ignore[no-untyped-def]

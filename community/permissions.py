@@ -87,6 +87,118 @@ def can_seek_help(user: User | None) -> bool:
 # --- projects: one rule per action on collective projects ---
 
 
+@dataclass(frozen=True)
+class ProjectPlace:
+    """A person's place in a project: whether they proposed it, and their seat in its team."""
+
+    is_author: bool = False
+    joined: bool = False  # a seat taken, waiting for the lead's approval or on the waitlist
+    is_member: bool = False  # a seat taken
+    is_lead: bool = False
+
+
+def _learner_in(user: User | None, facts: IterationFacts) -> bool:
+    return user is not None and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def _looks_after_projects(user: User | None, facts: IterationFacts) -> bool:
+    """The group's trainers and the provider's staff look after the group's project spaces."""
+    return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
+
+
+def _seated(user: User | None, place: ProjectPlace) -> bool:
+    return user is not None and place.is_member
+
+
+def can_view_project(
+    user: User | None, facts: IterationFacts, place: ProjectPlace, draft: bool
+) -> bool:
+    """Those who see the group see its projects; a draft is its author's alone."""
+    sees_group = user is not None and (
+        facts.enrolment_role is not None or is_provider_staff(user, facts.provider_id)
+    )
+    return sees_group and (place.is_author or not draft)
+
+
+def can_propose_project(user: User | None, facts: IterationFacts) -> bool:
+    return _learner_in(user, facts)
+
+
+def can_edit_project_draft(user: User | None, place: ProjectPlace) -> bool:
+    return user is not None and place.is_author
+
+
+def can_publish_project(user: User | None, place: ProjectPlace) -> bool:
+    return user is not None and place.is_author
+
+
+def can_support_project(user: User | None, facts: IterationFacts, place: ProjectPlace) -> bool:
+    """Peers support a proposal; its author's support would prove nothing."""
+    return _learner_in(user, facts) and not place.is_author
+
+
+def can_launch_project(user: User | None, place: ProjectPlace) -> bool:
+    return user is not None and place.is_author
+
+
+def can_decide_project_proposal(user: User | None, facts: IterationFacts) -> bool:
+    """Approve a proposal without waiting for supports, or decline it."""
+    return _looks_after_projects(user, facts)
+
+
+def can_join_project(user: User | None, facts: IterationFacts, place: ProjectPlace) -> bool:
+    return _learner_in(user, facts) and not place.joined
+
+
+def can_leave_project(user: User | None, place: ProjectPlace) -> bool:
+    """Anyone with a seat, taken or waiting, but the lead: a project keeps its lead."""
+    return user is not None and place.joined and not place.is_lead
+
+
+def can_accept_project_members(user: User | None, place: ProjectPlace) -> bool:
+    return user is not None and place.is_lead
+
+
+def can_run_project_board(user: User | None, place: ProjectPlace) -> bool:
+    """Tasks and milestones are the team's: its members add and move them."""
+    return _seated(user, place)
+
+
+def can_post_in_project(user: User | None, place: ProjectPlace) -> bool:
+    return _seated(user, place)
+
+
+def can_flag_project_message(user: User | None, place: ProjectPlace) -> bool:
+    return _seated(user, place)
+
+
+def can_edit_project_message(user: User | None, wrote_it: bool) -> bool:
+    return user is not None and wrote_it
+
+
+def can_delete_project_message(user: User | None, wrote_it: bool) -> bool:
+    return user is not None and wrote_it
+
+
+def can_see_why_message_hidden(user: User | None, facts: IterationFacts, wrote_it: bool) -> bool:
+    """Its author is told why; the rest of the team only sees that it was hidden."""
+    return (user is not None and wrote_it) or _looks_after_projects(user, facts)
+
+
+def can_moderate_project(user: User | None, facts: IterationFacts) -> bool:
+    """Hide and pin messages, lock the space or slow it down, remove a member."""
+    return _looks_after_projects(user, facts)
+
+
+def can_read_project_audit(user: User | None, facts: IterationFacts) -> bool:
+    return _looks_after_projects(user, facts)
+
+
+def can_review_reported_messages(user: User | None, facts: IterationFacts) -> bool:
+    """The queue of messages reported in the group's projects."""
+    return _looks_after_projects(user, facts)
+
+
 # --- tutoring: one rule per action on peer help and skills ---
 
 

@@ -53,6 +53,15 @@ def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dic
     return {name: known[name] for name in inspect.signature(rule).parameters}
 
 
+# Project rules are asked about a person's place in the project, which each case fixes.
+NO_SEAT = permissions.ProjectPlace()
+WAITING = permissions.ProjectPlace(joined=True)
+MEMBER = permissions.ProjectPlace(joined=True, is_member=True)
+AUTHOR = permissions.ProjectPlace(is_author=True, joined=True, is_member=True, is_lead=True)
+SIGNED_IN = ALL - {"anonymous"}
+ENROLLED_LEARNER = frozenset({"enrolled learner"})
+SEES_GROUP = TEACHING | ENROLLED_LEARNER
+
 # rule, what the case fixes, who is allowed. Grouped by area; one line per case.
 CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     # trainings
@@ -78,6 +87,73 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "seek help": (permissions.can_seek_help, {}, LEARNERS),
     # projects
+    "view a project": (
+        permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP
+    ),
+    "view someone's draft": (
+        permissions.can_view_project, {"place": NO_SEAT, "draft": True}, NOBODY
+    ),
+    "view one's own draft": (
+        permissions.can_view_project, {"place": AUTHOR, "draft": True}, SEES_GROUP
+    ),
+    "propose a project": (permissions.can_propose_project, {}, ENROLLED_LEARNER),
+    "edit one's draft": (permissions.can_edit_project_draft, {"place": AUTHOR}, SIGNED_IN),
+    "edit someone's draft": (permissions.can_edit_project_draft, {"place": MEMBER}, NOBODY),
+    "publish one's proposal": (permissions.can_publish_project, {"place": AUTHOR}, SIGNED_IN),
+    "publish someone's proposal": (permissions.can_publish_project, {"place": MEMBER}, NOBODY),
+    "support a proposal": (
+        permissions.can_support_project, {"place": NO_SEAT}, ENROLLED_LEARNER
+    ),
+    "support one's own proposal": (permissions.can_support_project, {"place": AUTHOR}, NOBODY),
+    "launch one's project": (permissions.can_launch_project, {"place": AUTHOR}, SIGNED_IN),
+    "launch someone's project": (permissions.can_launch_project, {"place": MEMBER}, NOBODY),
+    "approve or decline a proposal": (permissions.can_decide_project_proposal, {}, TEACHING),
+    "join a project": (permissions.can_join_project, {"place": NO_SEAT}, ENROLLED_LEARNER),
+    "join a project twice": (permissions.can_join_project, {"place": WAITING}, NOBODY),
+    "leave a project": (permissions.can_leave_project, {"place": MEMBER}, SIGNED_IN),
+    "leave a waitlist": (permissions.can_leave_project, {"place": WAITING}, SIGNED_IN),
+    "leave one's own project": (permissions.can_leave_project, {"place": AUTHOR}, NOBODY),
+    "leave a project one is not in": (
+        permissions.can_leave_project, {"place": NO_SEAT}, NOBODY
+    ),
+    "accept who joins, as the lead": (
+        permissions.can_accept_project_members, {"place": AUTHOR}, SIGNED_IN
+    ),
+    "accept who joins, as a member": (
+        permissions.can_accept_project_members, {"place": MEMBER}, NOBODY
+    ),
+    "run the board, as a member": (
+        permissions.can_run_project_board, {"place": MEMBER}, SIGNED_IN
+    ),
+    "run the board, while waiting": (
+        permissions.can_run_project_board, {"place": WAITING}, NOBODY
+    ),
+    "post, as a member": (permissions.can_post_in_project, {"place": MEMBER}, SIGNED_IN),
+    "post, while waiting": (permissions.can_post_in_project, {"place": WAITING}, NOBODY),
+    "post, from outside": (permissions.can_post_in_project, {"place": NO_SEAT}, NOBODY),
+    "report a message, as a member": (
+        permissions.can_flag_project_message, {"place": MEMBER}, SIGNED_IN
+    ),
+    "report a message, from outside": (
+        permissions.can_flag_project_message, {"place": NO_SEAT}, NOBODY
+    ),
+    "edit one's message": (permissions.can_edit_project_message, {"wrote_it": True}, SIGNED_IN),
+    "edit someone's message": (permissions.can_edit_project_message, {"wrote_it": False}, NOBODY),
+    "delete one's message": (
+        permissions.can_delete_project_message, {"wrote_it": True}, SIGNED_IN
+    ),
+    "delete someone's message": (
+        permissions.can_delete_project_message, {"wrote_it": False}, NOBODY
+    ),
+    "see why one's message was hidden": (
+        permissions.can_see_why_message_hidden, {"wrote_it": True}, SIGNED_IN
+    ),
+    "see why someone's message was hidden": (
+        permissions.can_see_why_message_hidden, {"wrote_it": False}, TEACHING
+    ),
+    "moderate a project space": (permissions.can_moderate_project, {}, TEACHING),
+    "read a project's moderation log": (permissions.can_read_project_audit, {}, TEACHING),
+    "review reported messages": (permissions.can_review_reported_messages, {}, TEACHING),
 }  # fmt: skip
 
 

@@ -7,12 +7,15 @@ import re
 import pytest
 from sqlmodel import col, func, select
 
+from community import projects
 from community.models import (
+    Message,
     ModerationEntry,
     Notification,
     Project,
     ProjectMember,
     ProjectSupport,
+    Task,
     User,
 )
 from tests.helpers import post_form, sign_in
@@ -36,6 +39,13 @@ async def propose(client, **extra: str):
 async def count(db, column, *where) -> int:
     async with db.session() as session:
         return (await session.exec(select(func.count(column)).where(*where))).one()
+
+
+def first_message(page: str) -> str:
+    """The id of the first message a project page lists."""
+    found = re.search(r'id="message-(\d+)"', page)
+    assert found, "no message on the page"
+    return found.group(1)
 
 
 async def launched(client, db) -> str:
@@ -160,7 +170,7 @@ async def test_discussion_mentions_edit_delete_flag_hide_and_audit(client, db, d
         == 1
     )
     page = (await client.get(path)).text
-    message = re.search(r'id="message-(\d+)"', page).group(1)
+    message = first_message(page)
     edited = await post_form(
         client, f"{path}/messages/{message}/edit", {"body": "Bonjour à tous"}, page=path
     )
@@ -192,7 +202,7 @@ async def test_discussion_mentions_edit_delete_flag_hide_and_audit(client, db, d
     assert "Motif : Restons concentrés" in member_view  # its author is told why
     locked = await post_form(client, f"{path}/messages", {"body": "Encore moi"}, page=path)
     assert locked.status_code == 422 and "lecture seule" in locked.text
-    assert (await client.get(f"{path}/audit")).status_code == 404  # learners cannot read it
+    assert (await client.get(f"{path}/audit")).status_code == 403  # learners cannot read it
 
 
 async def test_slow_mode_spaces_messages(client, db, demo_data):
@@ -230,15 +240,17 @@ WHO = {
     "trainer of another group": "formateur2@demo.test",
     "provider staff": "organisme@demo.test",
 }
+# A page opened while signed out leads to sign-in (303); a project one cannot see is not
+# there (404); an action refused in a project one sees says so (403).
 #                             page audit message hide  task  space join  review
 MATRIX = {
-    "anonymous":                (404, 404, 404, 404, 404, 404, 404, 404),
-    "learner member":           (200, 404, 303, 404, 303, 404, 303, 404),
-    "learner non-member":       (200, 404, 404, 404, 404, 404, 303, 404),
+    "anonymous":                (303, 303, 404, 404, 404, 404, 404, 303),
+    "learner member":           (200, 403, 303, 403, 303, 403, 303, 403),
+    "learner non-member":       (200, 403, 403, 403, 403, 403, 303, 403),
     "learner of another group": (404, 404, 404, 404, 404, 404, 404, 404),
-    "trainer of the group":     (200, 200, 404, 303, 404, 303, 404, 200),
+    "trainer of the group":     (200, 200, 403, 303, 403, 303, 403, 200),
     "trainer of another group": (404, 404, 404, 404, 404, 404, 404, 404),
-    "provider staff":           (200, 200, 404, 303, 404, 303, 404, 200),
+    "provider staff":           (200, 200, 403, 303, 403, 303, 403, 200),
 }  # fmt: skip
 
 
@@ -250,10 +262,10 @@ async def test_project_permission_matrix(client, db, demo_data, who):
     )[:2]
     await post_form(client, f"{path}/join", {"role_id": writing}, page=path)
     await post_form(client, f"{path}/messages", {"body": "Premier message"}, page=path)
-    message = re.search(r'id="message-(\d+)"', (await client.get(path)).text).group(1)
+    message = first_message((await client.get(path)).text)
     await post_form(client, "/signout", {})
-    if WHO[who]:
-        await sign_in(client, WHO[who])
+    if email := WHO[who]:
+        await sign_in(client, email)
     got = (
         (await client.get(path)).status_code,
         (await client.get(f"{path}/audit")).status_code,
@@ -301,7 +313,7 @@ async def test_community_projects_reach_the_other_groups_of_the_provider(client,
 async def test_replies_point_to_their_message(client, db, demo_data):
     path = await launched(client, db)
     await post_form(client, f"{path}/messages", {"body": "Qui arrose ?"}, page=path)
-    first = re.search(r'id="message-(\d+)"', (await client.get(path)).text).group(1)
+    first = first_message((await client.get(path)).text)
     await post_form(client, f"{path}/messages", {"body": "Moi", "reply_to": first}, page=path)
     page = (await client.get(path)).text
     assert "En réponse à un message précédent" in page and f'href="#message-{first}"' in page
@@ -312,3 +324,24 @@ async def test_a_message_sent_twice_is_posted_once(client, db, demo_data):
     for _ in range(2):
         await post_form(client, f"{path}/messages", {"body": "Une seule fois"}, page=path)
     assert len(re.findall(r'id="message-\d+"', (await client.get(path)).text)) == 1
+
+
+async def test_actions_leave_the_commit_to_their_caller(client, db, demo_data):
+    """Actions write in their caller's transaction: several make one unit of work, which a
+    rollback undoes whole."""
+    path = await launched(client, db)
+    project_id = int(path.rsplit("/", 1)[1])
+    lead = await _user(db, "apprenant1@demo.test")
+    peer = await _user(db, "apprenant2@demo.test")
+    async with db.session() as session:
+        view = await projects.project_view(session, lead, project_id)
+        await projects.add_task(session, view, {"title": "Arroser", "assignee_id": ""})
+        view = await projects.project_view(session, peer, project_id)
+        role_id = (await projects.roles_of(session, project_id))[0][0].id or 0
+        assert await projects.join(session, view, role_id) == "member"
+        view = await projects.project_view(session, peer, project_id)
+        await projects.post(session, view, {"body": "Je m'occupe de l'arrosage"})
+        await session.rollback()
+    assert await count(db, col(Task.id)) == 0
+    assert await count(db, col(Message.id)) == 0
+    assert await count(db, col(ProjectMember.id)) == 1  # its lead, as before

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,241 +15,167 @@ from starlette.routing import Route
 import realtime
 from community import permissions, projects, trainings
 from community.area import Area, Channel, NavEntry
-from community.forms import FormError
 from community.i18n import _
-from community.models import User
+from community.projects import choices
 from community.templating import render
-from community.trainings import Forbidden, NotFound
-from community.views import current_user, db, form_data, redirect
+from community.views import (
+    Endpoint,
+    db,
+    form_data,
+    redirect,
+    shows_errors_on,
+    signed_in,
+    transaction,
+)
 
 
-def _user(request: Request) -> User:
-    user = current_user(request)
-    if user is None:
-        raise HTTPException(404)
-    return user
+def _number(raw: str) -> int:
+    """A number sent by a page (an id, a page of the list); anything else names nothing: 0."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
 
 
-async def list_page(request: Request) -> Response:
-    user = _user(request)
+async def list_page(
+    request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> Response:
+    """The projects I can see; a refused proposal comes back here, its form open."""
+    user = signed_in(request)
     params = request.query_params
-    page = params.get("page", "1")
+    page = _number(params.get("page", "1")) or 1
     filters = {
         "status": params.get("status", ""),
         "skill": params.get("skill", ""),
         "words": params.get("q", ""),
     }
     async with db(request).session() as session:
-        rows, pages = await projects.listing(
-            session, user, page=int(page) if page.isdigit() else 1, **filters
-        )
-        groups = [
-            (it.id, f"{tr.title} · {it.name}")
-            for it, tr, role in await trainings.my_iterations(session, user)
-            if role == "learner"
-        ]
+        rows, pages = await projects.listing(session, user, page=page, **filters)
+        groups = await projects.groups_to_propose_in(session, user)
+    values = values or {"weeks": str(choices.DEFAULT_WEEKS)}
     context = {
-        "rows": rows, "pages": pages, "page": int(page) if page.isdigit() else 1,
-        "filters": filters, "groups": groups, "idem": secrets.token_urlsafe(16),
-        "values": {"weeks": "4"},
+        "rows": rows, "pages": pages, "page": page, "filters": filters, "groups": groups,
+        "idem": values.get("idem") or secrets.token_urlsafe(16), "max_roles": projects.MAX_ROLES,
+        "errors": errors or {}, "values": values, **choices.for_templates(),
     }  # fmt: skip
-    return render(request, "projects.html", context)
+    return render(request, "projects/list.html", context, status_code=422 if errors else 200)
 
 
+@shows_errors_on(list_page)
 async def propose(request: Request) -> Response:
-    user = _user(request)
+    user = signed_in(request)
     data = await form_data(request)
-    raw = data.get("iteration_id", "")
-    async with db(request).session() as session:
-        try:
-            group = await trainings.iteration_view(session, user, int(raw) if raw.isdigit() else 0)
-            project = await projects.propose(session, user, group, data)
-        except (NotFound, Forbidden):
-            raise HTTPException(404) from None
-        except FormError as exc:
-            return await _proposal_form(request, user, exc)
+    async with transaction(request) as session:
+        group = await trainings.iteration_view(session, user, _number(data.get("iteration_id", "")))
+        project = await projects.propose(session, user, group, data)
     return redirect(f"/projects/{project.id}")
 
 
-async def _proposal_form(request: Request, user: User, exc: FormError) -> Response:
+async def project_page(
+    request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> Response:
+    """The project's space, or the region (`?region=`) a live update asks for again; a
+    refused action shows it again with why (422)."""
+    user = signed_in(request)
     async with db(request).session() as session:
-        groups = [
-            (it.id, f"{tr.title} · {it.name}")
-            for it, tr, role in await trainings.my_iterations(session, user)
-            if role == "learner"
-        ]
-    context = {
-        "rows": [], "pages": 1, "page": 1, "filters": {"status": "", "skill": "", "words": ""},
-        "groups": groups, "idem": exc.values.get("idem", ""), "errors": exc.errors,
-        "values": exc.values, "open_form": True,
-    }  # fmt: skip
-    return render(request, "projects.html", context, status_code=422)
-
-
-async def _view(session: AsyncSession, user: User, request: Request) -> projects.ProjectView:
-    try:
-        return await projects.project_view(session, user, int(request.path_params["project_id"]))
-    except NotFound:
-        raise HTTPException(404) from None
-
-
-async def project_page(request: Request, **extra: object) -> Response:
-    user = _user(request)
-    async with db(request).session() as session:
-        view = await _view(session, user, request)
-        project_id = view.project.id or 0
-        tasks, milestones = await projects.board(session, project_id)
-        members = await projects.members_of(session, project_id)
-        context = {
-            "view": view,
-            "p": view.project,
-            "author": await session.get(User, view.project.author_id),
-            "supports": await projects.supporters(session, project_id),
-            "supported": await projects.has_supported(session, project_id, user.id or 0),
-            "threshold": view.group.iteration.support_threshold,
-            "roles": await projects.roles_of(session, project_id),
-            "members": members,
-            "tasks": tasks,
-            "milestones": milestones,
-            "messages": await projects.messages_of(session, project_id),
-            "flagged": await projects.flagged_by(session, view),
-            "here": await request.app.state.live.who_is_here_in(projects.channel(project_id)),
-            "live_seq": await realtime.last_seq(session, projects.channel(project_id)),
-            "now": projects.utcnow(),
-            "edit_window": projects.EDIT_WINDOW,
-            **extra,
-        }
+        view = await projects.project_view(session, user, request.path_params["project_id"])
+        context = await projects.page_context(session, view)
+    channel = projects.channel(view.project.id or 0)
+    context["here"] = await request.app.state.live.who_is_here_in(channel)
+    if errors is not None:
+        context.update(errors=errors, values=values or {})
     region = request.query_params.get("region")
     block = region if region in projects.REGIONS else None
-    status = 422 if extra else 200
-    return render(request, "project.html", context, status_code=status, block=block)
+    status = 422 if errors is not None else 200
+    return render(request, "projects/project.html", context, status_code=status, block=block)
 
 
-Act = Callable[[AsyncSession, projects.ProjectView, dict[str, str], Request], Awaitable[object]]
+@dataclass(frozen=True)
+class Sent:
+    """What an action in a project was sent: the ids in its address, and the form."""
+
+    ids: Mapping[str, Any]
+    form: dict[str, str]
 
 
-async def _act(request: Request, act: Act) -> Response:
-    """One action in a project; refused ones say why on the project's page."""
-    user = _user(request)
-    data = await form_data(request)
-    async with db(request).session() as session:
-        view = await _view(session, user, request)
-        project_id = view.project.id
-        try:
-            await act(session, view, data, request)
-        except (Forbidden, NotFound):
-            raise HTTPException(404) from None
-        except FormError as exc:
-            return await project_page(request, errors=exc.errors, values=exc.values)
-    return redirect(f"/projects/{project_id}")
+Act = Callable[[AsyncSession, projects.ProjectView, Sent], Awaitable[object]]
 
 
-def _id(request: Request, name: str) -> int:
-    return int(request.path_params[name])
+def in_project(act: Act) -> Endpoint:
+    """A POST under /projects/<id>/: the action runs on the project as the signed-in person
+    sees it, and they are taken back to the project."""
 
-
-def action(function: Callable[..., Awaitable[object]], *path: str, data: bool = False):  # type: ignore[no-untyped-def]
-    """A route for a project action: path ids and, when asked, the form go to the area."""
-
+    @shows_errors_on(project_page)
     async def endpoint(request: Request) -> Response:
-        async def act(session, view, form, request):  # type: ignore[no-untyped-def]
-            ids = [_id(request, name) for name in path]
-            return await function(session, view, *ids, *([form] if data else []))
-
-        return await _act(request, act)
+        user = signed_in(request)
+        sent = Sent(request.path_params, await form_data(request))
+        async with transaction(request) as session:
+            view = await projects.project_view(session, user, sent.ids["project_id"])
+            await act(session, view, sent)
+        return redirect(f"/projects/{view.project.id}")
 
     return endpoint
 
 
-async def join(request: Request) -> Response:
-    async def act(session, view, form, _request):  # type: ignore[no-untyped-def]
-        role = form.get("role_id", "")
-        await projects.join(session, view, int(role) if role.isdigit() else 0)
-
-    return await _act(request, act)
-
-
-async def decide_join(request: Request) -> Response:
-    async def act(session, view, form, request):  # type: ignore[no-untyped-def]
-        await projects.decide_join(
-            session, view, _id(request, "member_id"), form.get("accept") == "1"
-        )
-
-    return await _act(request, act)
-
-
-async def move_task(request: Request) -> Response:
-    async def act(session, view, form, request):  # type: ignore[no-untyped-def]
-        await projects.move_task(session, view, _id(request, "task_id"), form.get("status", ""))
-
-    return await _act(request, act)
+# Every action in a project space, by its address under /projects/<id>/.
+ACTIONS: dict[str, Act] = {
+    "edit": lambda s, view, sent: projects.edit_draft(s, view, sent.form),
+    "publish": lambda s, view, _sent: projects.publish(s, view),
+    "support": lambda s, view, _sent: projects.support(s, view),
+    "launch": lambda s, view, _sent: projects.launch(s, view),
+    "decide": lambda s, view, sent: projects.decide(s, view, sent.form),
+    "join": lambda s, view, sent: projects.join(s, view, _number(sent.form.get("role_id", ""))),
+    "leave": lambda s, view, _sent: projects.leave(s, view),
+    "members/{member_id:int}/decide": lambda s, view, sent: projects.decide_join(
+        s, view, sent.ids["member_id"], sent.form.get("accept") == "1"
+    ),
+    "members/{member_id:int}/remove": lambda s, view, sent: projects.remove_member(
+        s, view, sent.ids["member_id"], sent.form
+    ),
+    "tasks": lambda s, view, sent: projects.add_task(s, view, sent.form),
+    "tasks/{task_id:int}/move": lambda s, view, sent: projects.move_task(
+        s, view, sent.ids["task_id"], sent.form.get("status", "")
+    ),
+    "milestones": lambda s, view, sent: projects.add_milestone(s, view, sent.form),
+    "milestones/{milestone_id:int}/toggle": lambda s, view, sent: projects.toggle_milestone(
+        s, view, sent.ids["milestone_id"]
+    ),
+    "messages": lambda s, view, sent: projects.post(s, view, sent.form),
+    "messages/{message_id:int}/edit": lambda s, view, sent: projects.edit(
+        s, view, sent.ids["message_id"], sent.form
+    ),
+    "messages/{message_id:int}/delete": lambda s, view, sent: projects.delete(
+        s, view, sent.ids["message_id"]
+    ),
+    "messages/{message_id:int}/flag": lambda s, view, sent: projects.flag(
+        s, view, sent.ids["message_id"], sent.form
+    ),
+    "messages/{message_id:int}/hide": lambda s, view, sent: projects.hide(
+        s, view, sent.ids["message_id"], sent.form
+    ),
+    "messages/{message_id:int}/pin": lambda s, view, sent: projects.pin(
+        s, view, sent.ids["message_id"]
+    ),
+    "space": lambda s, view, sent: projects.set_space(s, view, sent.form),
+}
 
 
 async def audit_page(request: Request) -> Response:
-    user = _user(request)
+    user = signed_in(request)
     async with db(request).session() as session:
-        view = await _view(session, user, request)
-        try:
-            entries = await projects.audit_log(session, view)
-        except Forbidden:
-            raise HTTPException(404) from None
-    return render(request, "project_audit.html", {"view": view, "entries": entries})
+        view = await projects.project_view(session, user, request.path_params["project_id"])
+        entries = await projects.audit_log(session, view)
+    context = {"view": view, "entries": entries, **choices.for_templates()}
+    return render(request, "projects/audit.html", context)
 
 
 async def review_page(request: Request) -> Response:
-    user = _user(request)
+    """The messages reported in a group's projects, for its trainers; live."""
+    user = signed_in(request)
     async with db(request).session() as session:
-        try:
-            group = await trainings.iteration_view(session, user, _id(request, "iteration_id"))
-            queue = await projects.review_queue(session, user, group)
-            channel = projects.review_channel(group.iteration.id or 0)
-            live_seq = await realtime.last_seq(session, channel)
-        except (NotFound, Forbidden):
-            raise HTTPException(404) from None
+        group = await trainings.iteration_view(session, user, request.path_params["iteration_id"])
+        queue = await projects.review_queue(session, user, group)
+        channel = projects.review_channel(group.iteration.id or 0)
+        live_seq = await realtime.last_seq(session, channel)
     context = {"group": group, "queue": queue, "live_seq": live_seq}
-    return render(request, "review_queue.html", context)
-
-
-def _project_actions() -> list[Route]:
-    """Every action in a project space is a POST under /projects/<id>/."""
-    act = action
-    area = projects
-    paths = {
-        "edit": act(area.edit_draft, data=True),
-        "publish": act(area.publish),
-        "support": act(area.support),
-        "launch": act(area.launch),
-        "decide": act(area.decide, data=True),
-        "join": join,
-        "leave": act(area.leave),
-        "members/{member_id:int}/decide": decide_join,
-        "members/{member_id:int}/remove": act(area.remove_member, "member_id", data=True),
-        "tasks": act(area.add_task, data=True),
-        "tasks/{task_id:int}/move": move_task,
-        "milestones": act(area.add_milestone, data=True),
-        "milestones/{milestone_id:int}/toggle": act(area.toggle_milestone, "milestone_id"),
-        "messages": act(area.post, data=True),
-        "messages/{message_id:int}/edit": act(area.edit, "message_id", data=True),
-        "messages/{message_id:int}/delete": act(area.delete, "message_id"),
-        "messages/{message_id:int}/flag": act(area.flag, "message_id", data=True),
-        "messages/{message_id:int}/hide": act(area.hide, "message_id", data=True),
-        "messages/{message_id:int}/pin": act(area.pin, "message_id"),
-        "space": act(area.set_space, data=True),
-    }
-    return [
-        Route(f"/projects/{{project_id:int}}/{path}", endpoint, methods=["POST"])
-        for path, endpoint in paths.items()
-    ]
-
-
-async def _hears_project(session: AsyncSession, user: User, project_id: int) -> bool:
-    await projects.project_view(session, user, project_id)
-    return True
-
-
-async def _hears_review(session: AsyncSession, user: User, iteration_id: int) -> bool:
-    view = await trainings.iteration_view(session, user, iteration_id)
-    return permissions.can_review_feedback(user, view.facts)
+    return render(request, "projects/review_queue.html", context)
 
 
 AREA = Area(
@@ -258,12 +185,15 @@ AREA = Area(
         Route("/projects", propose, methods=["POST"]),
         Route("/projects/{project_id:int}", project_page),
         Route("/projects/{project_id:int}/audit", audit_page),
-        *_project_actions(),
+        *(
+            Route(f"/projects/{{project_id:int}}/{path}", in_project(act), methods=["POST"])
+            for path, act in ACTIONS.items()
+        ),
         Route("/iterations/{iteration_id:int}/review", review_page),
     ],
     channels={
-        "project": Channel(_hears_project, presence=("project.html", "project_id")),
-        "review": Channel(_hears_review),
+        "project": Channel(projects.may_hear, presence=("projects/project.html", "project_id")),
+        "review": Channel(projects.may_hear_review),
     },
     notifications={
         "threshold": lambda title: (
@@ -278,4 +208,25 @@ AREA = Area(
         ),
     },
     nav=[NavEntry("/projects", lambda: _("Projects"), lambda _user: True, order=20)],
+    rules=[
+        permissions.can_view_project,
+        permissions.can_propose_project,
+        permissions.can_edit_project_draft,
+        permissions.can_publish_project,
+        permissions.can_support_project,
+        permissions.can_launch_project,
+        permissions.can_decide_project_proposal,
+        permissions.can_join_project,
+        permissions.can_leave_project,
+        permissions.can_accept_project_members,
+        permissions.can_run_project_board,
+        permissions.can_post_in_project,
+        permissions.can_flag_project_message,
+        permissions.can_edit_project_message,
+        permissions.can_delete_project_message,
+        permissions.can_see_why_message_hidden,
+        permissions.can_moderate_project,
+        permissions.can_read_project_audit,
+        permissions.can_review_reported_messages,
+    ],
 )

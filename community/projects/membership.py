@@ -1,0 +1,129 @@
+"""The project's team: roles and their places, joining, the waitlist, the lead's approval."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community import forms, notifications
+from community.errors import NotFound
+from community.i18n import _
+from community.models import Project, ProjectMember, ProjectRole, User
+from community.projects.access import ProjectView, require
+from community.projects.channels import nudge
+from community.projects.choices import MemberStatus
+
+
+async def roles_of(db: AsyncSession, project_id: int) -> list[tuple[ProjectRole, int]]:
+    """Each role and how many of its places are taken."""
+    rows = await db.exec(
+        select(ProjectRole)
+        .where(ProjectRole.project_id == project_id)
+        .order_by(col(ProjectRole.id))
+    )
+    taken = dict(
+        (
+            await db.exec(
+                select(ProjectMember.role_id, func.count(col(ProjectMember.id)))
+                .where(
+                    ProjectMember.project_id == project_id,
+                    ProjectMember.status == MemberStatus.MEMBER,
+                )
+                .group_by(col(ProjectMember.role_id))
+            )
+        ).all()
+    )
+    return [(role, taken.get(role.id, 0)) for role in rows]
+
+
+async def members_of(db: AsyncSession, project_id: int) -> list[tuple[ProjectMember, User]]:
+    """Everyone with a seat, taken or waiting, in the order they joined."""
+    rows = await db.exec(
+        select(ProjectMember, User)
+        .join(User, col(User.id) == ProjectMember.user_id)
+        .where(ProjectMember.project_id == project_id)
+        .order_by(col(ProjectMember.joined_at))
+    )
+    return list(rows)
+
+
+async def join(db: AsyncSession, view: ProjectView, role_id: int) -> MemberStatus:
+    """Take a place: member, or pending the lead's approval, or on the waitlist when full."""
+    if view.member is not None:
+        return MemberStatus(view.member.status)  # joining twice changes nothing
+    require(view.can_join)
+    project = view.project
+    roles = {role.id: (role, taken) for role, taken in await roles_of(db, project.id or 0)}
+    if role_id not in roles:
+        raise forms.FormError({"members": _("Choose one of the options.")})
+    role, taken = roles[role_id]
+    status = MemberStatus.WAITLIST if taken >= role.slots else _arriving(project)
+    try:
+        async with db.begin_nested():
+            db.add(
+                ProjectMember(
+                    project_id=project.id or 0,
+                    user_id=view.user.id or 0,
+                    role_id=role_id,
+                    status=status,
+                )
+            )
+    except IntegrityError:  # joined at the same moment from another tab
+        return MemberStatus.MEMBER
+    await notifications.notify(
+        db, project.author_id, "joined", view.user.display_name, f"/projects/{project.id}"
+    )
+    await nudge(db, project, "members")
+    return status
+
+
+def _arriving(project: Project) -> MemberStatus:
+    """Where a person lands once a place is free for them."""
+    return MemberStatus.PENDING if project.join_needs_approval else MemberStatus.MEMBER
+
+
+async def leave(db: AsyncSession, view: ProjectView) -> None:
+    require(view.can_leave)
+    assert view.member is not None  # the rule admits only people with a seat
+    await vacate(db, view.project, view.member)
+    await nudge(db, view.project, "members")
+
+
+async def vacate(db: AsyncSession, project: Project, member: ProjectMember) -> None:
+    """The seat is freed; the first on its role's waitlist takes it."""
+    await db.delete(member)
+    await db.flush()
+    waiting = (
+        await db.exec(
+            select(ProjectMember)
+            .where(
+                ProjectMember.project_id == project.id,
+                ProjectMember.role_id == member.role_id,
+                ProjectMember.status == MemberStatus.WAITLIST,
+            )
+            .order_by(col(ProjectMember.joined_at))
+        )
+    ).first()
+    if waiting is not None:
+        waiting.status = _arriving(project)
+        db.add(waiting)
+
+
+async def decide_join(db: AsyncSession, view: ProjectView, member_id: int, accept: bool) -> None:
+    """The lead accepts or declines someone waiting for approval."""
+    require(view.can_accept_members)
+    member = await db.get(ProjectMember, member_id)
+    if (
+        member is None
+        or member.project_id != view.project.id
+        or member.status != MemberStatus.PENDING
+    ):
+        raise NotFound
+    if accept:
+        member.status = MemberStatus.MEMBER
+        db.add(member)
+    else:
+        await db.delete(member)
+    await nudge(db, view.project, "members")
