@@ -140,6 +140,7 @@ def can_publish_report(user: User | None, provider_id: int) -> bool:
 
 
 def can_set_anonymity_threshold(user: User | None, provider_id: int) -> bool:
+    """The k behind every figure of the provider's reports."""
     return is_provider_staff(user, provider_id)
 
 
