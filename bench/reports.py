@@ -177,6 +177,7 @@ async def submit_rate(db: Database) -> float:
         async with gate, db.session() as session:
             view = await feedback.session_view(session, learner, first)
             await feedback.submit(session, learner, view, {"overall": "4"})
+            await session.commit()
 
     started = time.perf_counter()
     await asyncio.gather(*(answer(learner) for learner in learners))

@@ -11,7 +11,18 @@ from starlette.routing import BaseRoute
 
 from community.area import Area, Channel, NavEntry, Rule
 from community.models import User
-from community.views import accounts, feedback, pages, projects, reports, trainings, tutoring
+from community.views import (
+    accounts,
+    feedback,
+    improvements,
+    notifications,
+    pages,
+    projects,
+    pulse,
+    reports,
+    trainings,
+    tutoring,
+)
 
 AREAS: tuple[Area, ...] = (
     pages.AREA,
@@ -20,7 +31,10 @@ AREAS: tuple[Area, ...] = (
     projects.AREA,
     tutoring.AREA,
     feedback.AREA,
+    pulse.AREA,
+    notifications.AREA,
     reports.AREA,
+    improvements.AREA,
 )
 
 T = TypeVar("T")

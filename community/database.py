@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -57,3 +58,18 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def insert_for(db: AsyncSession, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that may add ON CONFLICT, in the dialect of the session's database."""
+    dialect = db.bind.dialect.name if db.bind else "sqlite"
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+async def insert_once(db: AsyncSession, model: type[SQLModel], **values: Any) -> bool:
+    """Write the row unless its unique key is taken; True when this one was written. Two
+    requests racing for the key are settled by the database, and the transaction goes on."""
+    key = inspect(model).primary_key
+    statement = insert_for(db, model).values(**values).on_conflict_do_nothing().returning(*key)
+    connection = await db.connection()
+    return (await connection.execute(statement)).first() is not None

@@ -269,9 +269,11 @@ async def _feedback(session, staff, iteration, learners, moods, rng) -> None:  #
                 data["comment"] = rng.choice(COMMENTS)
             view = await feedback.session_view(session, learner, course.id)
             await feedback.submit(session, learner, view, data, now=course.ends_at)
+            await session.commit()
     group = await trainings.iteration_view(session, staff, iteration.id)
     for answer, _course in await feedback.comments_to_review(session, staff, group):
-        await feedback.review(session, staff, group, answer.id, "published")
+        await feedback.review(session, staff, group, answer.id, feedback.CommentStatus.PUBLISHED)
+    await session.commit()
 
 
 def _rating(rng: random.Random, mean: float) -> int:

@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import realtime
 from community import forms, permissions, reports
+from community.errors import Forbidden
+from community.feedback import dimension_name
 from community.i18n import _
 from community.models import (
     FeedbackDimension,
@@ -20,7 +22,7 @@ from community.models import (
     User,
 )
 from community.templating import refetch_nudge
-from community.trainings import Forbidden, live_channel
+from community.trainings import iterations_of, live_channel
 
 FIELDS = (
     forms.Text("said", max_length=500, multiline=True),
@@ -38,26 +40,27 @@ class Effect:
 
 
 async def record(
-    db: AsyncSession, user: User, provider: Provider, data: dict[str, str]
+    db: AsyncSession, user: User, report: reports.ReportView, data: dict[str, str]
 ) -> ImprovementAction:
-    if not permissions.can_manage_trainings(user, provider.id or 0):
+    """An improvement decided from this group's report, for a later group of the training:
+    that group's page shows it to its learners at once."""
+    provider = report.provider
+    if not permissions.can_record_improvement(user, provider.id or 0):
         raise Forbidden
     errors: dict[str, str] = {}
     values = forms.collect(data, errors, *FIELDS)
-    baseline = await _iteration_of(db, provider, data.get("baseline_iteration_id"))
-    target = await _iteration_of(db, provider, data.get("iteration_id"))
-    if baseline is None:
-        errors["baseline_iteration_id"] = _("Choose one of the options.")
+    baseline = report.group.iteration
+    target = await _iteration_of(db, report, data.get("iteration_id"))
     if target is None:
         errors["iteration_id"] = _("Choose one of the options.")
-    elif baseline is not None and baseline.training_id != target.training_id:
+    elif baseline.training_id != target.training_id:
         errors["iteration_id"] = _("Choose a group of the same training.")
     dimension = await _dimension_of(db, target, data.get("dimension_id"))
     if data.get("dimension_id") and dimension is None:
         errors["dimension_id"] = _("Choose one of the options.")
     if errors:
         raise forms.FormError(errors, data)
-    assert target is not None and baseline is not None
+    assert target is not None
     action = ImprovementAction(
         provider_id=provider.id or 0,
         baseline_iteration_id=baseline.id or 0,
@@ -72,22 +75,26 @@ async def record(
     # A nudge, not the feed itself: each learner's page fetches it in their own language.
     nudge = refetch_nudge(f"actions-{target_id}", f"/iterations/{target_id}")
     await realtime.append(db, live_channel(target_id), nudge)
-    await db.commit()
     return action
 
 
-async def _iteration_of(db: AsyncSession, provider: Provider, raw: str | None) -> Iteration | None:
-    if not raw or not raw.isdigit():
+async def _iteration_of(
+    db: AsyncSession, report: reports.ReportView, raw: str | None
+) -> Iteration | None:
+    """A group of the report's provider, from the form."""
+    if not raw or not (raw.isascii() and raw.isdigit()):
         return None
     iteration = await db.get(Iteration, int(raw))
     training = await db.get(Training, iteration.training_id) if iteration else None
-    return iteration if training is not None and training.provider_id == provider.id else None
+    return (
+        iteration if training is not None and training.provider_id == report.provider.id else None
+    )
 
 
 async def _dimension_of(
     db: AsyncSession, iteration: Iteration | None, raw: str | None
 ) -> FeedbackDimension | None:
-    if iteration is None or not raw or not raw.isdigit():
+    if iteration is None or not raw or not (raw.isascii() and raw.isdigit()):
         return None
     dimension = await db.get(FeedbackDimension, int(raw))
     return dimension if dimension and dimension.training_id == iteration.training_id else None
@@ -131,17 +138,42 @@ async def effects(db: AsyncSession, actions: list[ImprovementAction], k: int) ->
         after = await reports.summarise(db, dimension.training_id, [action.iteration_id], k)
         key = dimension.id or 0
         comparison = reports.compare(before.totals.get(key), after.totals.get(key))
-        found.append(Effect(action, reports.dimension_name(dimension), comparison))
+        found.append(Effect(action, dimension_name(dimension), comparison))
     return found
 
 
-async def of_provider(
-    db: AsyncSession, provider_id: int, start: date, end: date
-) -> list[ImprovementAction]:
-    """Actions recorded over a period, for the audit record."""
+@dataclass(frozen=True)
+class OnReport:
+    """What a report shows of improvements: the actions decided from it or applied to its
+    group with their measured effect, and where this reader may apply a new one."""
+
+    effects: list[Effect]
+    can_record: bool
+    targets: list[tuple[int, str]]
+
+
+async def on_report(db: AsyncSession, user: User, report: reports.ReportView) -> OnReport:
+    group = report.group
+    actions = await linked_to(db, group.iteration.id or 0)
+    shown = await effects(db, actions, report.provider.anonymity_threshold)
+    if not permissions.can_record_improvement(user, report.provider.id or 0):
+        return OnReport(shown, can_record=False, targets=[])
+    targets = [
+        (it.id or 0, it.name)
+        for it in await iterations_of(db, group.training)
+        if it.id != group.iteration.id
+    ]
+    return OnReport(shown, can_record=True, targets=targets)
+
+
+async def decided_between(
+    db: AsyncSession, provider: Provider, start: date, end: date
+) -> list[Effect]:
+    """Actions recorded over a period, with their measured effect: for the audit record."""
     query = (
         select(ImprovementAction)
-        .where(ImprovementAction.provider_id == provider_id)
+        .where(ImprovementAction.provider_id == provider.id)
         .order_by(col(ImprovementAction.created_at))
     )
-    return [a for a in await db.exec(query) if start <= a.created_at.date() <= end]
+    actions = [a for a in await db.exec(query) if start <= a.created_at.date() <= end]
+    return await effects(db, actions, provider.anonymity_threshold)

@@ -175,6 +175,16 @@ class FeedbackReceipt(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
 
 
+class CommentStatus(StrEnum):
+    """Where a comment stands: none written, waiting for review, or what the reviewer chose."""
+
+    NONE = "none"
+    PENDING = "pending"
+    PUBLISHED = "published"
+    PRIVATE = "private"
+    DELETED = "deleted"
+
+
 class FeedbackAnswer(SQLModel, table=True):
     __tablename__ = "feedback_answer"
 
@@ -183,7 +193,7 @@ class FeedbackAnswer(SQLModel, table=True):
     day: date
     comment: str = Field(default="", max_length=1000)
     # Indexed: reports and the review queue look for the few published or pending comments.
-    comment_status: str = Field(default="none", max_length=16, index=True)
+    comment_status: str = Field(default=CommentStatus.NONE, max_length=16, index=True)
 
 
 class FeedbackRating(SQLModel, table=True):
@@ -284,6 +294,21 @@ class ImprovementAction(SQLModel, table=True):
     owner: str = Field(max_length=80)
     due_on: date
     created_by: int = Field(foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReportAuditEntry(SQLModel, table=True):
+    """The audit log of what provider staff decide about feedback results: who showed a
+    group's results to its learners or stopped, who changed the threshold, and when."""
+
+    __tablename__ = "report_audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    iteration_id: int | None = Field(default=None, foreign_key="iteration.id")
+    actor_id: int = Field(foreign_key="user.id")
+    action: str = Field(max_length=24)
+    detail: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 
 

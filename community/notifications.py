@@ -50,6 +50,7 @@ async def latest(db: AsyncSession, user_id: int) -> list[Notification]:
 
 
 async def mark_all_read(db: AsyncSession, user_id: int) -> None:
+    """Everything shown is read: open pages of this person clear their counter."""
     connection = await db.connection()
     await connection.execute(
         update(Notification)
@@ -61,4 +62,3 @@ async def mark_all_read(db: AsyncSession, user_id: int) -> None:
         return badge(user_id, 0, oob=True)
 
     await realtime.append(db, channel(user_id), current_badge)
-    await db.commit()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
 from sqlmodel import col, func, select
 
-from community import feedback
+from community import feedback, trainings
 from community.models import (
     CourseSession,
     FeedbackAnswer,
@@ -21,6 +22,9 @@ from community.models import (
     User,
     utcnow,
 )
+from community.views import feedback as feedback_views
+from community.views import improvements as improvement_views
+from community.views import pulse as pulse_views
 from tests.conftest import make_client
 from tests.helpers import post_form, sign_in
 
@@ -145,10 +149,10 @@ async def test_answers_cannot_be_linked_to_anyone(db, demo_data):
     async with db.session() as session:
         connection = await session.connection()
 
-        def columns(sync, table):  # type: ignore[no-untyped-def]
+        def columns(sync, table):
             return {c["name"]: c for c in inspect(sync).get_columns(table)}
 
-        def foreign(sync, table):  # type: ignore[no-untyped-def]
+        def foreign(sync, table):
             return {fk["referred_table"] for fk in inspect(sync).get_foreign_keys(table)}
 
         for table in ("feedback_answer", "feedback_rating"):
@@ -219,6 +223,29 @@ async def test_trainers_see_response_rates_never_names(client, db, demo_data):
     assert "1 réponse sur 6" in page.text
 
 
+async def test_the_group_page_gets_its_feedback_pulse_and_actions_from_their_areas(db, demo_data):
+    sid = await session_id(db, LATEST)
+    parts = (feedback_views.AREA, pulse_views.AREA, improvement_views.AREA)
+    async with db.session() as session:
+        shown: dict[str, dict[str, Any]] = {}
+        for email in ("apprenant1@demo.test", "formateur1@demo.test"):
+            user = (await session.exec(select(User).where(User.email == email))).one()
+            view = await trainings.iteration_view(session, user, 2)
+            shown[email] = {}
+            for area in parts:
+                assert area.group_page is not None
+                shown[email] |= await area.group_page(session, user, view, None)
+    learner, trainer = shown["apprenant1@demo.test"], shown["formateur1@demo.test"]
+    assert set(learner) == set(trainer) == {
+        "can_give_feedback", "can_review", "rates", "feedback_open", "live_now", "actions"
+    }  # fmt: skip
+    assert learner["can_give_feedback"] and not learner["can_review"] and learner["rates"] == {}
+    assert trainer["can_review"] and not trainer["can_give_feedback"]
+    assert trainer["rates"][sid] == (0, 6)  # the demo leaves the latest session unanswered
+    assert sid in learner["feedback_open"] and learner["live_now"] == set()
+    assert learner["actions"] == trainer["actions"] == []
+
+
 async def test_comments_wait_for_review_and_keep_their_text(client, db, demo_data):
     sid = await session_id(db, LATEST)
     await sign_in(client, "apprenant1@demo.test")
@@ -228,7 +255,9 @@ async def test_comments_wait_for_review_and_keep_their_text(client, db, demo_dat
     await sign_in(client, "formateur1@demo.test")
     queue = await client.get("/iterations/2/comments")
     assert "Il faudrait plus de pauses" in queue.text
-    answer_id = re.search(r"/iterations/2/comments/([0-9a-f]{32})", queue.text).group(1)
+    found = re.search(r"/iterations/2/comments/([0-9a-f]{32})", queue.text)
+    assert found
+    answer_id = found.group(1)
     done = await post_form(
         client,
         f"/iterations/2/comments/{answer_id}",
@@ -283,7 +312,9 @@ async def test_the_pulse_counts_taps_without_knowing_who(client, db, demo_data):
     )
     assert asked.status_code == 303
     page = (await client.get(f"/sessions/{sid}/pulse")).text
-    vote_path = re.search(r'action="(/sessions/\d+/pulse/questions/[0-9a-f]+/vote)"', page).group(1)
+    found = re.search(r'action="(/sessions/\d+/pulse/questions/[0-9a-f]+/vote)"', page)
+    assert found
+    vote_path = found.group(1)
     for _ in range(2):
         await post_form(client, vote_path, {}, page=f"/sessions/{sid}/pulse")
     await post_form(client, "/signout", {})
@@ -312,23 +343,26 @@ WHO = {
     "staff": "organisme@demo.test",
     "admin": "admin@demo.test",
 }
-#                    feedback pulse screen comments history
+# Pages are sent to sign in, or not found for whom they are not; answering is refused (403)
+# to those who see the session but do not answer on it, and not found for anyone else.
+#                    feedback pulse screen comments history answer
 MATRIX = {
-    "anonymous":         (404, 404, 404, 404, 404),
-    "outsider learner":  (404, 404, 404, 404, 200),
-    "enrolled learner":  (200, 200, 404, 404, 200),
-    "trainer of it":     (404, 404, 200, 200, 200),
-    "trainer elsewhere": (404, 404, 404, 404, 200),
-    "staff":             (404, 404, 200, 200, 200),
-    "admin":             (404, 404, 200, 200, 200),
+    "anonymous":         (303, 303, 303, 303, 303, 404),
+    "outsider learner":  (404, 404, 404, 404, 200, 404),
+    "enrolled learner":  (200, 200, 404, 404, 200, 303),
+    "trainer of it":     (404, 404, 200, 200, 200, 403),
+    "trainer elsewhere": (404, 404, 404, 404, 200, 404),
+    "staff":             (404, 404, 200, 200, 200, 403),
+    "admin":             (404, 404, 200, 200, 200, 403),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("who", MATRIX)
 async def test_feedback_routes_permission_matrix(client, db, demo_data, who):
     sid = await session_id(db, LATEST)
-    if WHO[who]:
-        await sign_in(client, WHO[who])
+    email = WHO[who]
+    if email:
+        await sign_in(client, email)
     paths = (
         f"/sessions/{sid}/feedback",
         f"/sessions/{sid}/pulse",
@@ -336,11 +370,9 @@ async def test_feedback_routes_permission_matrix(client, db, demo_data, who):
         "/iterations/2/comments",
         "/feedback",
     )
-    got = tuple([(await client.get(path)).status_code for path in paths])
-    assert got == MATRIX[who]
-    if who != "enrolled learner":  # and writing is refused the same way
-        response = await post_form(client, f"/sessions/{sid}/feedback", {"overall": "5"}, page="/")
-        assert response.status_code == 404
+    got = [(await client.get(path)).status_code for path in paths]
+    answer = await post_form(client, f"/sessions/{sid}/feedback", {"overall": "5"}, page="/")
+    assert (*got, answer.status_code) == MATRIX[who]
 
 
 async def test_staff_choose_the_criteria_and_removed_ones_are_archived(client, db, demo_data):

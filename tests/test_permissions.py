@@ -71,16 +71,27 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "manage trainings": (permissions.can_manage_trainings, {}, STAFF),
     "join a group": (permissions.can_join_iterations, {}, LEARNERS),
     "announce to a group": (permissions.can_announce, {}, TEACHING),
-    # feedback
+    # feedback, pulse, reports, improvements
     "give feedback": (permissions.can_give_feedback, {}, {"enrolled learner"}),
     "review feedback": (permissions.can_review_feedback, {}, TEACHING),
-    # reports
+    "review comments": (permissions.can_review_comments, {}, TEACHING),
+    "see response rates": (permissions.can_see_response_rates, {}, TEACHING),
+    "set feedback criteria": (permissions.can_set_feedback_criteria, {}, STAFF),
+    "send to the pulse": (permissions.can_send_pulse, {}, {"enrolled learner"}),
+    "watch the pulse": (permissions.can_watch_pulse, {}, TEACHING),
+    "open the reports": (permissions.can_open_reports, {}, ALL - LEARNERS - {"anonymous"}),
+    "follow the provider's reports": (permissions.can_follow_provider_reports, {}, STAFF),
     "read an unpublished report": (
         permissions.can_read_report, {"published": False}, TEACHING
     ),
     "read a published report": (
         permissions.can_read_report, {"published": True}, TEACHING | {"enrolled learner"}
     ),
+    "publish a report": (permissions.can_publish_report, {}, STAFF),
+    "set the anonymity threshold": (permissions.can_set_anonymity_threshold, {}, STAFF),
+    "compare formats": (permissions.can_compare_formats, {}, STAFF),
+    "read the audit record": (permissions.can_read_evidence, {}, STAFF),
+    "record an improvement": (permissions.can_record_improvement, {}, STAFF),
     # tutoring
     "curate skills": (
         permissions.can_curate_skills, {}, STAFF | {"trainer of it", "trainer, same provider"}

@@ -8,11 +8,12 @@ import re
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
+import realtime
 from community import accounts, trainings
 from community.accounts import Passwords
-from community.models import ImprovementAction, Role
+from community.models import ImprovementAction, ReportAuditEntry, Role
 from tests.helpers import post_form, sign_in
 
 REPORT_PATHS = (
@@ -132,6 +133,37 @@ async def test_learners_read_results_only_once_published(client, demo_data):
     assert (await client.get("/reports/iterations/2")).status_code == 404  # not theirs
 
 
+async def test_publishing_and_the_threshold_are_logged_and_reach_open_reports(
+    client, demo_data, db
+):
+    async with db.session() as session:
+        before = await realtime.last_seq(session, "report:1")
+    await sign_in(client, "organisme@demo.test")
+    shown = await post_form(
+        client, "/reports/iterations/1/publish", {"published": "1"}, page="/reports"
+    )
+    assert shown.status_code == 303
+    odd = await post_form(
+        client, "/reports/iterations/1/publish", {"published": "oui"}, page="/reports"
+    )
+    assert odd.status_code == 422 and "Choisissez l&#39;une des options" in odd.text
+    assert (await post_form(client, "/reports/threshold", {"k": "6"}, page="/reports")).is_redirect
+    await post_form(client, "/signout", {})
+    await sign_in(client, "formateur1@demo.test")  # reads the report, may not publish it
+    refused = await post_form(
+        client, "/reports/iterations/1/publish", {"published": "0"}, page="/reports"
+    )
+    assert refused.status_code == 403
+    async with db.session() as session:
+        entries = (
+            await session.exec(select(ReportAuditEntry).order_by(col(ReportAuditEntry.id)))
+        ).all()
+        after = await realtime.last_seq(session, "report:1")
+    logged = [(e.action, e.iteration_id, e.detail) for e in entries]
+    assert logged == [("publish", 1, ""), ("threshold", None, "5 → 6")]
+    assert after == before + 2  # each decision makes the open report pages fetch theirs
+
+
 async def test_trainers_read_their_groups_reports_only(client, demo_data):
     await sign_in(client, "formateur1@demo.test")
     assert (await client.get("/reports/iterations/1")).status_code == 200
@@ -199,4 +231,4 @@ async def test_the_audit_record_and_the_threshold(client, demo_data):
     await sign_in(client, "formateur1@demo.test")
     assert (await client.get("/reports/evidence")).status_code == 404
     refused = await post_form(client, "/reports/threshold", {"k": "5"}, page="/reports")
-    assert refused.status_code == 404
+    assert refused.status_code == 403  # a trainer of the provider, who may not change it

@@ -41,7 +41,9 @@ def answer_sets(draw):
                     **{f"h{v}": ratings.count(v) for v in range(1, 6)},
                 )
             )
-        rows = [(session, a) for a in aggregates if a.count] or [(session, None)]
+        rows: list[tuple[CourseSession, FeedbackAggregate | None]] = [
+            (session, a) for a in aggregates if a.count
+        ] or [(session, None)]
         sessions.append((session, len(values), rows))
     return sessions
 
@@ -75,6 +77,7 @@ def test_hidden_sessions_cannot_be_recomputed_from_totals(sessions, asked_k):
             assert total is None
             continue
         # The total is exactly the sum of what is shown: subtracting leaves nothing hidden.
+        assert total is not None
         assert total.count == sum(s.count for s in shown)
         assert total.total == sum(s.total for s in shown)
         assert total.total_sq == sum(s.total_sq for s in shown)

@@ -12,7 +12,7 @@ from community.reports import MIN_TO_CONCLUDE, Stat, compare
 
 def stat_of(values: list[int]) -> Stat:
     histogram = tuple(values.count(v) for v in range(1, 6))
-    return Stat(len(values), sum(values), sum(v * v for v in values), histogram)  # type: ignore[arg-type]
+    return Stat(len(values), sum(values), sum(v * v for v in values), histogram)
 
 
 def test_mean_sd_and_interval_from_running_totals():
@@ -49,8 +49,9 @@ def test_welch_from_totals_matches_the_formulas_and_the_raw_data_test():
 def test_a_welch_value_worked_by_hand():
     # Means 20 and 22, standard deviations 2 and 4, twenty answers each:
     # t = 2 / sqrt(4/20 + 16/20) = 2.0; df = 1 / ((0.2² + 0.8²) / 19) = 27.94; p = 0.0553.
-    before = Stat(20, 400, 20 * (20.0**2 + 4.0 * 19 / 20), (0, 0, 0, 0, 0))
-    after = Stat(20, 440, 20 * (22.0**2 + 16.0 * 19 / 20), (0, 0, 0, 0, 0))
+    # The sum of squares is n × mean² + (n − 1) × variance.
+    before = Stat(20, 400, 20 * 20**2 + 19 * 4, (0, 0, 0, 0, 0))
+    after = Stat(20, 440, 20 * 22**2 + 19 * 16, (0, 0, 0, 0, 0))
     assert before.sd == pytest.approx(2.0)
     assert after.sd == pytest.approx(4.0)
     result = compare(before, after)

@@ -1,47 +1,27 @@
-"""Reports, comparisons, exports and improvement actions, for trainers and provider staff."""
+"""Reports, comparisons, exports and the quality-audit record, for trainers and provider staff;
+a group's own results for its learners once published."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import feedback, forms, improvements, permissions, reports, trainings
+from community import feedback, forms, improvements, permissions, reports
 from community.area import Area, Channel, NavEntry
-from community.forms import FormError
+from community.errors import NotFound
 from community.i18n import _
-from community.models import Iteration, Provider, Role, Training, User, utcnow
+from community.models import TrainingFormat, User, utcnow
 from community.templating import render
-from community.views import current_user, db, form_data, redirect
+from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _user(request: Request) -> User:
-    user = current_user(request)
-    if user is None:
-        raise HTTPException(404)
-    return user
-
-
-async def _readable(
-    session, user: User, iteration_id: int
-) -> tuple[trainings.IterationView, Provider]:  # type: ignore[no-untyped-def]
-    """The group, if this person may read its report; 404 otherwise, whoever asks."""
-    try:
-        view = await trainings.iteration_view(session, user, iteration_id)
-    except trainings.NotFound:
-        raise HTTPException(404) from None
-    if not permissions.can_read_report(user, view.facts, view.iteration.results_published):
-        raise HTTPException(404)
-    provider = await session.get(Provider, view.training.provider_id)
-    assert provider is not None
-    return view, provider
+PERIOD = (forms.Day("start"), forms.Day("end"))
 
 
 def _no_store(response: Response) -> Response:
@@ -49,86 +29,57 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-async def index(request: Request, **extra: object) -> Response:
-    user = _user(request)
+def _iteration_id(request: Request) -> int:
+    return int(request.path_params["iteration_id"])
+
+
+async def index(request: Request, **shown: Any) -> Response:
+    user = signed_in(request)
     async with db(request).session() as session:
-        groups = [
-            (iteration, training)
-            for iteration, training, _role in await trainings.my_iterations(session, user)
-            if _role == "trainer"
-        ]
-        provider = await trainings.provider_of(session, user)
-        if provider is not None and permissions.can_manage_trainings(user, provider.id or 0):
-            groups = await _provider_groups(session, provider.id or 0)
+        offered = await reports.index(session, user)
     context = {
-        **extra,
-        "groups": groups,
-        "provider": provider,
-        "formats": ("classic", "flipped", "reverse_work_study", "other"),
+        "index": offered,
+        "formats": list(TrainingFormat),
+        "default_formats": (TrainingFormat.CLASSIC, TrainingFormat.FLIPPED),
+        "thresholds": (reports.MIN_THRESHOLD, reports.MAX_THRESHOLD),
+        **shown,
     }
-    status = 422 if extra else 200
+    status = 422 if shown else 200
     return _no_store(render(request, "reports.html", context, status_code=status))
 
 
-async def _provider_groups(session, provider_id: int) -> list[tuple[Iteration, Training]]:  # type: ignore[no-untyped-def]
-    groups = []
-    for training, _count in await trainings.provider_trainings(session, provider_id):
-        groups += [(it, training) for it in await trainings.iterations_of(session, training)]
-    return groups
-
-
-async def iteration_report(request: Request, **extra: object) -> Response:
-    user = _user(request)
+async def iteration_report(request: Request, **shown: Any) -> Response:
+    user = signed_in(request)
     async with db(request).session() as session:
-        view, provider = await _readable(session, user, int(request.path_params["iteration_id"]))
-        iteration_id = view.iteration.id or 0
-        summary = await reports.summarise(
-            session, view.training.id or 0, [iteration_id], provider.anonymity_threshold
-        )
-        staff = permissions.can_manage_trainings(user, provider.id or 0)
-        actions = await improvements.linked_to(session, iteration_id)
+        report = await reports.report_view(session, user, _iteration_id(request))
+        summary = await reports.summary_of(session, report)
+        iteration_id = report.group.iteration.id or 0
         context = {
-            "view": view,
+            "view": report.group,
+            "report": report,
             "summary": summary,
             "comments": await reports.published_comments(session, summary),
-            "effects": await improvements.effects(session, actions, summary.k),
+            "improvements": await improvements.on_report(session, user, report),
             "rows": [(name, summary.totals.get(key)) for key, name in summary.dimensions],
-            "live_seq": await realtime.last_seq(session, f"report:{iteration_id}"),
-            "rates": await _rates(session, view, user),
-            "staff": staff,
-            "later_groups": await _later_groups(session, view) if staff else [],
-            **extra,
+            "live_seq": await realtime.last_seq(session, feedback.report_channel(iteration_id)),
+            "rates": await feedback.rates_for(session, user, report.group),
+            "action_fields": {f.name: f for f in improvements.FIELDS},
+            **shown,
         }
-    status = 422 if extra else 200
+    status = 422 if shown else 200
     return _no_store(render(request, "report.html", context, status_code=status, block="live"))
-
-
-async def _later_groups(session, view) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
-    """Where an action decided from this report can apply: the training's other groups."""
-    return [
-        (it.id or 0, it.name)
-        for it in await trainings.iterations_of(session, view.training)
-        if it.id != view.iteration.id
-    ]
-
-
-async def _rates(session, view, user) -> dict:  # type: ignore[no-untyped-def]
-    if not permissions.can_review_feedback(user, view.facts):
-        return {}
-    return await feedback.response_rates(session, view.iteration.id or 0)
 
 
 async def export(request: Request) -> Response:
     """CSV (RFC 4180, UTF-8 with BOM), or `;` with decimal commas for French spreadsheets."""
-    user = _user(request)
+    user = signed_in(request)
     french = request.query_params.get("variant") == "fr"
     async with db(request).session() as session:
-        view, provider = await _readable(session, user, int(request.path_params["iteration_id"]))
-        summary = await reports.summarise(
-            session, view.training.id or 0, [view.iteration.id or 0], provider.anonymity_threshold
-        )
-    body = reports.to_csv(summary, view.training.title, view.iteration.name, french=french)
-    name = f"ruche-{view.iteration.id}-{'fr' if french else 'rfc4180'}.csv"
+        report = await reports.report_view(session, user, _iteration_id(request))
+        summary = await reports.summary_of(session, report)
+    group = report.group
+    body = reports.to_csv(summary, group.training.title, group.iteration.name, french=french)
+    name = f"ruche-{group.iteration.id}-{'fr' if french else 'rfc4180'}.csv"
     return Response(
         body.encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
@@ -137,123 +88,98 @@ async def export(request: Request) -> Response:
 
 
 async def compare(request: Request) -> Response:
-    """Two groups of one training, or two pedagogical formats across the provider."""
-    user = _user(request)
+    """Two groups of one training (`it:<id>`), or two pedagogical formats (`format:<name>`)."""
+    user = signed_in(request)
     left, right = request.query_params.get("a", ""), request.query_params.get("b", "")
     async with db(request).session() as session:
-        provider = await trainings.provider_of(session, user)
         if left.startswith("format:") and right.startswith("format:"):
-            if provider is None or not permissions.can_manage_trainings(user, provider.id or 0):
-                raise HTTPException(404)
-            rows = await reports.compare_formats(
-                session, provider, left.removeprefix("format:"), right.removeprefix("format:")
-            )
-            labels = (left.removeprefix("format:"), right.removeprefix("format:"))
+            formats = (_format(left), _format(right))
+            rows = await reports.compare_formats(session, user, *formats)
+            labels: tuple[str, str] = formats
             kind = "formats"
         else:
-            first, first_provider = await _readable(session, user, _number(left))
-            second, _second_provider = await _readable(session, user, _number(right))
-            if first.training.id != second.training.id:
-                raise HTTPException(404)
-            rows = await reports.compare_groups(session, first_provider, first, second)
-            labels = (first.iteration.name, second.iteration.name)
+            first = await reports.report_view(session, user, _group_id(left))
+            second = await reports.report_view(session, user, _group_id(right))
+            rows = await reports.compare_groups(session, first, second)
+            labels = (first.group.iteration.name, second.group.iteration.name)
             kind = "groups"
     context = {"rows": rows, "labels": labels, "kind": kind}
     return _no_store(render(request, "compare.html", context))
 
 
-def _number(raw: str) -> int:
+def _format(raw: str) -> TrainingFormat:
+    value = raw.removeprefix("format:")
+    if value not in tuple(TrainingFormat):
+        raise NotFound
+    return TrainingFormat(value)
+
+
+def _group_id(raw: str) -> int:
     value = raw.removeprefix("it:")
-    if not value.isdigit():
-        raise HTTPException(404)
+    if not (value.isascii() and value.isdigit()):
+        raise NotFound
     return int(value)
 
 
-async def record_action(request: Request) -> Response:
-    """An improvement decided from this group's report, applied to a later group."""
-    user = _user(request)
-    data = await form_data(request)
-    iteration_id = int(request.path_params["iteration_id"])
-    async with db(request).session() as session:
-        _view, provider = await _readable(session, user, iteration_id)
-        if not permissions.can_manage_trainings(user, provider.id or 0):
-            raise HTTPException(404)
-        try:
-            await improvements.record(
-                session, user, provider, {**data, "baseline_iteration_id": str(iteration_id)}
-            )
-        except FormError as exc:
-            return await iteration_report(request, errors=exc.errors, values=exc.values)
-    return redirect(f"/reports/iterations/{iteration_id}#actions")
-
-
+@shows_errors_on(iteration_report)
 async def publish(request: Request) -> Response:
     """Let the group's learners read its results, or stop."""
-    user = _user(request)
+    user = signed_in(request)
     data = await form_data(request)
-    async with db(request).session() as session:
-        view, provider = await _readable(session, user, int(request.path_params["iteration_id"]))
-        if not permissions.can_manage_trainings(user, provider.id or 0):
-            raise HTTPException(404)
-        iteration = await session.get(Iteration, view.iteration.id)
-        assert iteration is not None
-        iteration.results_published = data.get("published") == "1"
-        session.add(iteration)
-        await session.commit()
-    return redirect(f"/reports/iterations/{view.iteration.id}")
+    async with transaction(request) as session:
+        report = await reports.report_view(session, user, _iteration_id(request))
+        await reports.publish(session, user, report, data)
+    return redirect(f"/reports/iterations/{_iteration_id(request)}")
 
 
-async def _staff_provider(session, user: User) -> Provider:  # type: ignore[no-untyped-def]
-    provider = await trainings.provider_of(session, user)
-    if provider is None or not permissions.can_manage_trainings(user, provider.id or 0):
-        raise HTTPException(404)
-    return provider
-
-
+@shows_errors_on(index)
 async def set_threshold(request: Request) -> Response:
-    """Providers may protect answers more (a higher k), never less than 5."""
-    user = _user(request)
+    """Providers may protect answers more (a higher k), never less than the floor."""
+    user = signed_in(request)
     data = await form_data(request)
-    raw = data.get("k", "")
-    async with db(request).session() as session:
-        provider = await _staff_provider(session, user)
-        if not raw.isdigit() or not reports.MIN_THRESHOLD <= int(raw) <= 50:
-            return await index(request, errors={"k": _("Choose a number from 5 to 50.")})
-        provider.anonymity_threshold = int(raw)
-        session.add(provider)
-        await session.commit()
+    async with transaction(request) as session:
+        await reports.set_threshold(session, user, data)
     return redirect("/reports")
 
 
-async def evidence(request: Request) -> Response:
-    """A printable record for quality audits: feedback collected, response rates, actions."""
-    user = _user(request)
+def _default_period() -> dict[str, date]:
     today = utcnow().date()
-    asked = {
-        "start": request.query_params.get("start") or (today - timedelta(days=365)).isoformat(),
-        "end": request.query_params.get("end") or today.isoformat(),
-    }
-    try:
-        period = forms.parse(asked, forms.Day("start"), forms.Day("end"))
-    except FormError:
-        raise HTTPException(400) from None
+    return {"start": today - timedelta(days=365), "end": today}
+
+
+async def evidence_page(
+    request: Request, period: dict[str, date] | None = None, **shown: Any
+) -> Response:
+    """A printable record for quality audits: feedback collected, response rates, actions."""
+    user = signed_in(request)
+    period = period or _default_period()
     async with db(request).session() as session:
-        provider = await _staff_provider(session, user)
-        rows = []
-        for iteration, training in await _provider_groups(session, provider.id or 0):
-            row = await reports.collected(session, provider, training, iteration, **period)
-            if row is not None:
-                rows.append(row)
-        actions = await improvements.of_provider(session, provider.id or 0, **period)
-        effects = await improvements.effects(session, actions, provider.anonymity_threshold)
-    context = {"provider": provider, "rows": rows, "effects": effects, **period}
-    return _no_store(render(request, "evidence.html", context))
+        record = await reports.evidence(session, user, **period)
+        effects = await improvements.decided_between(session, record.provider, **period)
+    context = {
+        "provider": record.provider,
+        "rows": record.rows,
+        "effects": effects,
+        "values": {name: day.isoformat() for name, day in period.items()},
+        **period,
+        **shown,
+    }
+    # A period that is not one is a bad request: the page says so, over the default period.
+    status = 400 if shown else 200
+    return _no_store(render(request, "evidence.html", context, status_code=status))
+
+
+@shows_errors_on(evidence_page)
+async def evidence(request: Request) -> Response:
+    asked = {name: request.query_params.get(name, "") for name in ("start", "end")}
+    default = _default_period()
+    typed = {name: value or default[name].isoformat() for name, value in asked.items()}
+    return await evidence_page(request, forms.parse(typed, *PERIOD))
 
 
 async def _hears_report(session: AsyncSession, user: User, iteration_id: int) -> bool:
-    view = await trainings.iteration_view(session, user, iteration_id)
-    published = view.iteration.results_published
-    return permissions.can_read_report(user, view.facts, published)
+    await reports.report_view(session, user, iteration_id)
+    return True
 
 
 AREA = Area(
@@ -265,10 +191,17 @@ AREA = Area(
         Route("/reports/threshold", set_threshold, methods=["POST"]),
         Route("/reports/iterations/{iteration_id:int}", iteration_report),
         Route("/reports/iterations/{iteration_id:int}/export.csv", export),
-        Route("/reports/iterations/{iteration_id:int}/actions", record_action, methods=["POST"]),
         Route("/reports/iterations/{iteration_id:int}/publish", publish, methods=["POST"]),
     ],
     channels={"report": Channel(_hears_report)},
-    nav=[NavEntry("/reports", lambda: _("Reports"), lambda u: u.role != Role.LEARNER, order=30)],
-    rules=[permissions.can_read_report],
+    nav=[NavEntry("/reports", lambda: _("Reports"), permissions.can_open_reports, order=30)],
+    rules=[
+        permissions.can_open_reports,
+        permissions.can_follow_provider_reports,
+        permissions.can_read_report,
+        permissions.can_publish_report,
+        permissions.can_set_anonymity_threshold,
+        permissions.can_compare_formats,
+        permissions.can_read_evidence,
+    ],
 )

@@ -1,0 +1,64 @@
+"""Session feedback in fifteen seconds, anonymous by design, with reminders and review."""
+
+from community.feedback.answers import (
+    COMMENT,
+    WINDOW,
+    Form,
+    Rating,
+    SessionView,
+    form,
+    is_open,
+    refresh_reports,
+    report_channel,
+    session_view,
+    submit,
+)
+from community.feedback.criteria import (
+    DEFAULT_DIMENSIONS,
+    MAX_DIMENSIONS,
+    dimension_name,
+    dimensions_of,
+    set_dimensions,
+)
+from community.feedback.reminders import Pending, history, pending, remind
+from community.feedback.review import (
+    OnGroupPage,
+    comments_to_review,
+    decisions,
+    on_group_page,
+    rates_for,
+    response_rates,
+    review,
+)
+from community.models import CommentStatus
+
+__all__ = [
+    "COMMENT",
+    "DEFAULT_DIMENSIONS",
+    "MAX_DIMENSIONS",
+    "WINDOW",
+    "CommentStatus",
+    "Form",
+    "OnGroupPage",
+    "Pending",
+    "Rating",
+    "SessionView",
+    "comments_to_review",
+    "decisions",
+    "dimension_name",
+    "dimensions_of",
+    "form",
+    "history",
+    "is_open",
+    "on_group_page",
+    "pending",
+    "rates_for",
+    "refresh_reports",
+    "remind",
+    "report_channel",
+    "response_rates",
+    "review",
+    "session_view",
+    "set_dimensions",
+    "submit",
+]

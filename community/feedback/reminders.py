@@ -1,0 +1,95 @@
+"""What a learner still has to answer, gentle reminders, and what they answered already."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community import notifications
+from community.database import insert_once
+from community.feedback.answers import WINDOW
+from community.models import (
+    CourseSession,
+    Enrolment,
+    EnrolmentRole,
+    FeedbackReceipt,
+    FeedbackReminder,
+    Iteration,
+    Training,
+    User,
+    utcnow,
+)
+
+REMINDERS_PER_WEEK = 3
+
+
+@dataclass(frozen=True)
+class Pending:
+    session: CourseSession
+    iteration: Iteration
+    training: Training
+
+
+async def pending(db: AsyncSession, user: User, now: datetime | None = None) -> list[Pending]:
+    """Sessions of the learner's groups that are over, still open, and not answered yet."""
+    now = now or utcnow()
+    answered = select(FeedbackReceipt.session_id).where(FeedbackReceipt.user_id == user.id)
+    rows = await db.exec(
+        select(CourseSession, Iteration, Training)
+        .join(Iteration, col(Iteration.id) == CourseSession.iteration_id)
+        .join(Training, col(Training.id) == Iteration.training_id)
+        .join(Enrolment, col(Enrolment.iteration_id) == Iteration.id)
+        .where(
+            Enrolment.user_id == user.id,
+            Enrolment.role == EnrolmentRole.LEARNER,
+            col(CourseSession.ends_at) <= now,
+            col(CourseSession.ends_at) >= now - WINDOW,
+            col(CourseSession.id).not_in(answered),
+        )
+        .order_by(col(CourseSession.ends_at).desc())
+    )
+    return [Pending(*row) for row in rows]
+
+
+async def remind(db: AsyncSession, user: User, now: datetime | None = None) -> int:
+    """Notify about pending sessions: once per session, at most a few a week. Written in the
+    caller's transaction."""
+    now = now or utcnow()
+    assert user.id is not None
+    recent = (
+        await db.exec(
+            select(func.count(col(FeedbackReminder.id))).where(
+                FeedbackReminder.user_id == user.id, FeedbackReminder.sent_at > now - WINDOW
+            )
+        )
+    ).one()
+    sent = 0
+    for item in await pending(db, user, now):
+        if recent + sent >= REMINDERS_PER_WEEK:
+            break
+        session_id = item.session.id or 0
+        # Once per session, even when two pages open at once both try.
+        reminder = {"session_id": session_id, "user_id": user.id, "sent_at": now}
+        if await insert_once(db, FeedbackReminder, **reminder):
+            await notifications.notify(
+                db, user.id, "feedback", item.session.title, f"/sessions/{session_id}/feedback"
+            )
+            sent += 1
+    return sent
+
+
+async def history(db: AsyncSession, user: User) -> list[Pending]:
+    """The sessions this learner gave feedback on (not what they said: that is not linked)."""
+    rows = await db.exec(
+        select(CourseSession, Iteration, Training)
+        .join(FeedbackReceipt, col(FeedbackReceipt.session_id) == CourseSession.id)
+        .join(Iteration, col(Iteration.id) == CourseSession.iteration_id)
+        .join(Training, col(Training.id) == Iteration.training_id)
+        .where(FeedbackReceipt.user_id == user.id)
+        .order_by(col(CourseSession.starts_at).desc())
+    )
+    return [Pending(*row) for row in rows]

@@ -1,0 +1,65 @@
+"""Test & learn: feedback results that never show a figure drawn from fewer than k answers,
+trends, comparisons, exports, and the provider's decisions about them."""
+
+from community.reports.comparisons import (
+    MIN_TO_CONCLUDE,
+    Comparison,
+    ComparisonRow,
+    Verdict,
+    compare,
+    compare_formats,
+    compare_groups,
+)
+from community.reports.exports import Collected, Evidence, evidence, to_csv
+from community.reports.publication import (
+    Index,
+    ReportView,
+    index,
+    publish,
+    report_view,
+    set_threshold,
+    summary_of,
+    threshold_of,
+)
+from community.reports.summaries import (
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    SessionResult,
+    Stat,
+    Summary,
+    build,
+    published_comments,
+    summarise,
+    threshold,
+)
+
+__all__ = [
+    "MAX_THRESHOLD",
+    "MIN_THRESHOLD",
+    "MIN_TO_CONCLUDE",
+    "Collected",
+    "Comparison",
+    "ComparisonRow",
+    "Evidence",
+    "Index",
+    "ReportView",
+    "SessionResult",
+    "Stat",
+    "Summary",
+    "Verdict",
+    "build",
+    "compare",
+    "compare_formats",
+    "compare_groups",
+    "evidence",
+    "index",
+    "publish",
+    "published_comments",
+    "report_view",
+    "set_threshold",
+    "summarise",
+    "summary_of",
+    "threshold",
+    "threshold_of",
+    "to_csv",
+]
