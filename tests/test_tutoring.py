@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 
 from community import accounts, trainings, tutoring
 from community.accounts import Passwords
+from community.forms import FormError
 from community.models import HelpRequest, Notification, Role, Skill, User, utcnow
 from tests.helpers import post_form, sign_in
 
@@ -109,12 +110,12 @@ async def test_two_accepts_at_the_same_moment_give_one_match(db, demo_data):
              "urgency": "week", "format": "video"},
             never_online,
         )  # fmt: skip
-        request_id = request.id
-    offers = []
+        await session.commit()
+        request_id = request.id or 0
     for email in ("apprenant2@demo.test", "apprenant5@demo.test"):
         async with db.session() as session:
-            help_request = await session.get(HelpRequest, request_id)
-            await tutoring.offer(session, await user(db, email), help_request, {})
+            await tutoring.offer(session, await user(db, email), request_id, {})
+            await session.commit()
     async with db.session() as session:
         offers = [
             o.id
@@ -125,11 +126,11 @@ async def test_two_accepts_at_the_same_moment_give_one_match(db, demo_data):
 
     async def accept(offer_id: int) -> str:
         async with db.session() as session:
-            help_request = await session.get(HelpRequest, request_id)
             try:
-                await tutoring.accept(session, requester, help_request, offer_id)
-            except Exception as exc:  # the loser is told in words, not by a crash
-                return exc.errors["offer"]  # type: ignore[attr-defined]
+                await tutoring.accept(session, requester, request_id, {"offer_id": str(offer_id)})
+            except FormError as exc:  # the loser is told in words, not by a crash
+                return exc.errors["offer"]
+            await session.commit()
             return "won"
 
     results = await asyncio.gather(*(accept(offer_id) for offer_id in offers))
@@ -234,7 +235,8 @@ async def other_provider_learner(db):
         )  # fmt: skip
         code = await trainings.current_code(session, iteration)
         await trainings.join_with_code(session, learner, {"code": code.code})
-        await tutoring.add_skill(session, provider.id, {"name": "Soudure TIG"})
+        await tutoring.add_skill(session, staff, {"name": "Soudure TIG"})
+        await session.commit()
 
 
 WHO = {
@@ -246,9 +248,10 @@ WHO = {
     "trainer elsewhere": "formateur2@demo.test",
     "staff": "organisme@demo.test",
 }
+# Signed out, a page leads to sign-in (303); signed in, what one may not see is not there.
 #                              /help  request skills catalogue needs
 MATRIX = {
-    "anonymous":                   (404, 404, 404, 404, 404),
+    "anonymous":                   (303, 303, 303, 303, 303),
     "requester":                   (200, 200, 200, 404, 404),
     "peer of the provider":        (200, 200, 200, 404, 404),
     "learner of another provider": (200, 404, 200, 404, 404),
@@ -273,7 +276,35 @@ async def test_tutoring_permission_matrix(client, db, demo_data, other_provider_
         for step in ("offers", "accept", "schedule", "confirm", "cancel", "thanks"):
             refused = await post_form(client, f"{path}/{step}", {"reason": "x"}, page="/")
             assert refused.status_code == 404, step
-    if who == "peer of the provider":  # may offer, but not act for the requester
+    if who == "peer of the provider":  # sees the request and may offer, but not act for others
         for step in ("accept", "schedule", "confirm", "cancel", "thanks"):
             refused = await post_form(client, f"{path}/{step}", {"reason": "x"}, page="/")
-            assert refused.status_code in (404, 422), step
+            assert refused.status_code == 403, step
+
+
+async def test_actions_compose_in_one_transaction(db, demo_data):
+    """A refused write inside a transaction leaves it usable: the caller commits the rest."""
+    learner = await user(db, "apprenant1@demo.test")
+    first_aid = str(await skill_id(db, "Premiers secours"))
+    async with db.session() as session:
+        await tutoring.suggest_skill(session, learner, {"name": "Couture"})
+        with pytest.raises(FormError):
+            await tutoring.suggest_skill(session, learner, {"name": "Couture"})
+        await tutoring.mark_skill(session, learner, {"skill_id": first_aid, "kind": "want"})
+        await session.commit()
+    async with db.session() as session:
+        suggested = (await session.exec(select(Skill).where(Skill.name == "Couture"))).all()
+        marks = await tutoring.my_skills(session, learner)
+    assert len(suggested) == 1 and not suggested[0].approved
+    assert ("Premiers secours", "want") in {(s.name, m.kind) for m, s in marks.marks}
+
+
+async def test_only_suggestions_are_curated(client, db, demo_data):
+    """Declining is for learners' suggestions; a skill in the catalogue stays there."""
+    await sign_in(client, "formateur1@demo.test")
+    first_aid = await skill_id(db, "Premiers secours")
+    refused = await post_form(
+        client, f"/skills/catalogue/{first_aid}", {"decision": "reject"}, page="/skills/catalogue"
+    )
+    assert refused.status_code == 404
+    assert "Premiers secours" in (await client.get("/skills/catalogue")).text
