@@ -63,7 +63,9 @@ async def test_ask_offer_accept_schedule_confirm_thank(client, db, demo_data):
 
     await as_person(client, "apprenant1@demo.test")
     page = (await client.get(path)).text
-    offer_id = re.search(r'name="offer_id" value="(\d+)"', page).group(1)
+    button = re.search(r'name="offer_id" value="(\d+)"', page)
+    assert button is not None
+    offer_id = button.group(1)
     accepted = await post_form(client, f"{path}/accept", {"offer_id": offer_id}, page=path)
     assert accepted.status_code == 303
     when = (utcnow() - timedelta(minutes=30)).astimezone().strftime("%Y-%m-%dT%H:%M")
@@ -118,7 +120,7 @@ async def test_two_accepts_at_the_same_moment_give_one_match(db, demo_data):
             await session.commit()
     async with db.session() as session:
         offers = [
-            o.id
+            o.id or 0
             for o, _person in await tutoring.offers_on(
                 session, await session.get(HelpRequest, request_id)
             )
@@ -152,7 +154,7 @@ async def test_candidates_same_group_first_then_online_then_level(db, demo_data)
     first_aid = await skill_id(db, "Premiers secours")
     async with db.session() as session:
         request = HelpRequest(
-            requester_id=requester.id, iteration_id=2, skill_id=first_aid, description="x",
+            requester_id=requester.id or 0, iteration_id=2, skill_id=first_aid, description="x",
             urgency="now", format="chat", expires_at=utcnow() + timedelta(hours=1),
         )  # fmt: skip
         ranked = await tutoring.candidates(session, request, is_online)
@@ -222,7 +224,7 @@ async def other_provider_learner(db):
             locale="fr", role=Role.STAFF, provider_id=provider.id,
         )  # fmt: skip
         training = await trainings.create_training(
-            session, staff, provider.id, {"title": "Soudure", "format": "classic"}
+            session, staff, provider.id or 0, {"title": "Soudure", "format": "classic"}
         )
         iteration = await trainings.create_iteration(
             session, staff, training,
@@ -234,6 +236,7 @@ async def other_provider_learner(db):
             locale="fr",
         )  # fmt: skip
         code = await trainings.current_code(session, iteration)
+        assert code is not None
         await trainings.join_with_code(session, learner, {"code": code.code})
         await tutoring.add_skill(session, staff, {"name": "Soudure TIG"})
         await session.commit()
@@ -266,9 +269,9 @@ async def test_tutoring_permission_matrix(client, db, demo_data, other_provider_
     await sign_in(client, "apprenant1@demo.test")
     path = (await ask(client, db)).headers["location"]
     await post_form(client, "/signout", {})
-    if WHO[who]:
-        password = "mot de passe b" if WHO[who].endswith("b.test") else "demo-ruche-2026"
-        await sign_in(client, WHO[who], password)
+    if email := WHO[who]:
+        password = "mot de passe b" if email.endswith("b.test") else "demo-ruche-2026"
+        await sign_in(client, email, password)
     paths = ("/help", path, "/skills", "/skills/catalogue", "/iterations/2/help")
     got = tuple([(await client.get(p)).status_code for p in paths])
     assert got == MATRIX[who]

@@ -24,7 +24,7 @@ def options(choices: Iterable[Labelled]) -> list[tuple[str, str]]:
     return [(str(choice.value), choice.label) for choice in choices]
 
 
-def values(choices: Iterable[Labelled]) -> tuple[str, ...]:
+def allowed(choices: Iterable[Labelled]) -> tuple[str, ...]:
     """What a form may send for this choice."""
     return tuple(str(choice.value) for choice in choices)
 

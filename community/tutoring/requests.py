@@ -28,7 +28,7 @@ from community.models import (
 )
 from community.permissions import HelpFacts, HelpPart
 from community.templating import refetch_nudge
-from community.tutoring.choices import HelpFormat, HelpStatus, MarkKind, Urgency, values
+from community.tutoring.choices import HelpFormat, HelpStatus, MarkKind, Urgency, allowed
 from community.tutoring.peers import learner_groups, provider_ids, provider_learners
 from community.tutoring.skills import approved_skill
 
@@ -39,8 +39,8 @@ Rule = Callable[[User, HelpFacts], bool]
 
 ASK_FIELDS = (
     forms.Text("description", max_length=500, multiline=True),
-    forms.Choice("urgency", choices=values(Urgency)),
-    forms.Choice("format", choices=values(HelpFormat)),
+    forms.Choice("urgency", choices=allowed(Urgency)),
+    forms.Choice("format", choices=allowed(HelpFormat)),
 )
 
 
@@ -67,14 +67,7 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
     groups = await learner_groups(db, user)
     if not permissions.can_ask_for_help(user, enrolled=bool(groups)):
         raise Forbidden
-    errors: dict[str, str] = {}
-    fields = forms.collect(data, errors, *ASK_FIELDS)
-    try:
-        skill = await approved_skill(db, user, data.get("skill_id"))
-    except forms.FormError as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise forms.FormError(errors, data)
+    fields, skill = await _parse_ask(db, user, data)
     key = (data.get("idem") or "")[:40] or None
     if key is not None and (earlier := (await db.exec(_sent(user, key))).first()) is not None:
         return earlier  # the same form, sent again
@@ -84,8 +77,10 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
         requester_id=user.id or 0,
         iteration_id=iteration.id or 0,
         skill_id=skill.id or 0,
+        description=fields["description"],
+        urgency=fields["urgency"],
+        format=fields["format"],
         expires_at=utcnow() + Urgency(fields["urgency"]).lifetime,
-        **fields,
     )
     try:
         async with db.begin_nested():
@@ -99,6 +94,21 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
         )
     await tell(db, request, {user.id or 0, *(c.user.id or 0 for c in chosen)})
     return request
+
+
+async def _parse_ask(
+    db: AsyncSession, user: User, data: dict[str, str]
+) -> tuple[dict[str, str], Skill]:
+    """The form's fields and the skill it asks about, or every problem with them at once."""
+    errors: dict[str, str] = {}
+    fields = forms.collect(data, errors, *ASK_FIELDS)
+    try:
+        skill = await approved_skill(db, user, data.get("skill_id"))
+    except forms.FormError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise forms.FormError(errors, data)
+    return fields, skill
 
 
 def _sent(user: User, key: str | None) -> SelectOfScalar[HelpRequest]:
@@ -162,7 +172,7 @@ async def _given_since(db: AsyncSession, since: datetime) -> dict[int, int]:
 
 
 async def expire_old(db: AsyncSession) -> None:
-    """Requests nobody took in time close; pages call this before showing any."""
+    """Requests nobody took in time close; pages and steps call this before reading any."""
     await db.exec(
         update(HelpRequest)
         .where(col(HelpRequest.status) == HelpStatus.OPEN, col(HelpRequest.expires_at) < utcnow())
@@ -199,7 +209,6 @@ async def visible_request(
     db: AsyncSession, user: User, request_id: int
 ) -> tuple[HelpRequest, HelpFacts]:
     """The request and what the user is to it; to whoever may not read it, it does not exist."""
-    await expire_old(db)
     request = await db.get(HelpRequest, request_id)
     if request is None:
         raise NotFound
@@ -211,6 +220,7 @@ async def visible_request(
 
 async def request_for(db: AsyncSession, user: User, request_id: int, rule: Rule) -> HelpRequest:
     """The request, for a step that `rule` allows this user; Forbidden otherwise."""
+    await expire_old(db)
     request, facts = await visible_request(db, user, request_id)
     if not rule(user, facts):
         raise Forbidden

@@ -15,16 +15,28 @@ from community import forms, notifications, permissions
 from community.i18n import _
 from community.models import HelpOffer, HelpRequest, Skill, Thanks, User, utcnow
 from community.permissions import HelpFacts, HelpPart
-from community.tutoring.choices import RATINGS, SCHEDULABLE, UNDER_WAY, Duration, HelpStatus
-from community.tutoring.choices import values as choice_values
+from community.tutoring.choices import (
+    RATINGS,
+    SCHEDULABLE,
+    UNDER_WAY,
+    Duration,
+    HelpStatus,
+    allowed,
+)
 from community.tutoring.ledger import times_helped
-from community.tutoring.requests import request_for, tell, tutor_of, visible_request
+from community.tutoring.requests import (
+    expire_old,
+    request_for,
+    tell,
+    tutor_of,
+    visible_request,
+)
 
 MESSAGE = forms.Text("message", max_length=300, required=False)
 SCHEDULE_FIELDS = (
     forms.Moment("scheduled_at"),
     forms.Text("place", max_length=200),
-    forms.Choice("duration", choices=choice_values(Duration)),
+    forms.Choice("duration", choices=allowed(Duration)),
 )
 # A session may be noted down a week late, and planned up to three months ahead.
 SCHEDULE_WINDOW = (timedelta(days=7), timedelta(days=90))
@@ -206,16 +218,16 @@ class RequestPage:
     requester: User
     tutor: User | None
     offers: list[tuple[HelpOffer, User, int]]  # each offer, its author, how often they helped
-    thanks: Thanks | None
     may: Controls
 
 
 async def request_page(db: AsyncSession, user: User, request_id: int) -> RequestPage:
+    await expire_old(db)
     request, facts = await visible_request(db, user, request_id)
     skill = await db.get(Skill, request.skill_id)
     requester = await db.get(User, request.requester_id)
     assert skill is not None and requester is not None
-    thanks = await thanks_for(db, request)
+    thanked = await thanks_for(db, request) is not None
     return RequestPage(
         request,
         skill,
@@ -225,6 +237,5 @@ async def request_page(db: AsyncSession, user: User, request_id: int) -> Request
             (offered, person, await times_helped(db, person))
             for offered, person in await offers_on(db, request)
         ],
-        thanks,
-        controls(user, request, facts, thanked=thanks is not None),
+        controls(user, request, facts, thanked),
     )

@@ -14,7 +14,7 @@ from community import forms, permissions
 from community.errors import Forbidden, NotFound
 from community.i18n import _
 from community.models import LearnerSkill, Skill, User
-from community.tutoring.choices import Level, MarkKind, values
+from community.tutoring.choices import Level, MarkKind, allowed
 from community.tutoring.peers import provider_ids
 
 NAME = forms.Text("name", max_length=60)
@@ -68,7 +68,7 @@ async def mark_skill(db: AsyncSession, user: User, data: dict[str, str]) -> None
     skill = await approved_skill(db, user, data.get("skill_id"))
     kind = data.get("kind", "")
     level = data.get("level", str(Level.GETTING_THERE))
-    if kind not in values(MarkKind) or level not in values(Level):
+    if kind not in allowed(MarkKind) or level not in allowed(Level):
         raise forms.FormError({"skill_id": _("Choose one of the options.")}, data)
     mark = (
         await db.exec(

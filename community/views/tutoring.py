@@ -62,14 +62,12 @@ def _request_id(request: Request) -> int:
     return int(request.path_params["request_id"])
 
 
-async def request_page(request: Request, **extra: Any) -> Response:
+async def request_page(request: Request, **extra: object) -> Response:
     user = signed_in(request)
+    # Showing the request first closes it if nobody took it in time: a write.
     async with transaction(request) as session:
         page = await tutoring.request_page(session, user, _request_id(request))
-    # The session form offers an hour unless the reader chose otherwise.
-    values = {"duration": str(tutoring.choices.Duration.HOUR), **extra.pop("values", {})}
-    context = {"page": page, "values": values, **extra}
-    return _render(request, "help_request.html", context, block="detail")
+    return _render(request, "help_request.html", {"page": page, **extra}, block="detail")
 
 
 Step = Callable[[AsyncSession, User, int, dict[str, str]], Awaitable[None]]
