@@ -1,5 +1,4 @@
-"""Peer tutoring: what learners can teach and want to learn, requests that reach the right
-peers live, offers, one accepted, a scheduled session, thanks and a ledger of hours."""
+"""Peer tutoring: skills, requests that reach the right peers live, sessions, thanks, ledger."""
 
 from community.tutoring import choices
 from community.tutoring.ledger import group_needs, peer_help

@@ -1,5 +1,4 @@
-"""The choices of peer help, each with its label: forms accept only these values, and pages
-show these labels (one macro per kind in templates/_help.html)."""
+"""The choices of peer help with their labels: what forms accept and what pages show."""
 
 from __future__ import annotations
 
@@ -12,6 +11,8 @@ from community.i18n import _
 
 
 class Labelled(Protocol):
+    """A choice: the value a form sends and the database keeps, and what people read."""
+
     @property
     def value(self) -> str | int: ...
 

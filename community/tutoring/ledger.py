@@ -1,5 +1,4 @@
-"""What peer help adds up to: each learner's requests, hours given and received and the
-thanks they got; for a group's trainers, its needs and its tutors' mean rating."""
+"""What peer help adds up to: a learner's requests, hours and thanks; a group's needs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""From offers to a session: offering, accepting one, scheduling, confirming it took place,
-cancelling, thanking; and a request's page with what each reader may do there."""
+"""From an offer to a session: offer, accept, schedule, confirm, cancel, thank; a request's page."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Skills: each provider's catalogue, kept by its staff and trainers, and what each learner
-can help with or wants to learn."""
+"""Skills: each provider's catalogue, kept by its curators, and what learners offer or want."""
 
 from __future__ import annotations
 
