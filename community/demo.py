@@ -314,8 +314,9 @@ async def _project(session, people, current, spec, today) -> None:  # type: igno
 
 async def _skills(session, provider_id, people) -> None:  # type: ignore[no-untyped-def]
     for name in SKILLS:
-        await tutoring.add_skill(session, provider_id, {"name": name})
+        await tutoring.add_skill(session, people["organisme@demo.test"], {"name": name})
     ids = {s.name: s.id for s in await tutoring.catalogue(session, {provider_id})}
     for number, skill, kind, level in SKILL_MARKS:
         data = {"skill_id": str(ids[skill]), "kind": kind, "level": str(level)}
         await tutoring.mark_skill(session, people[learner_email(number)], data)
+    await session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from community.models import EnrolmentRole, Role, User
 
@@ -200,6 +201,89 @@ def can_review_reported_messages(user: User | None, facts: IterationFacts) -> bo
 
 
 # --- tutoring: one rule per action on peer help and skills ---
+
+
+class HelpPart(StrEnum):
+    """What someone is to a help request."""
+
+    REQUESTER = "requester"
+    TUTOR = "tutor"  # the peer whose offer was accepted
+    PEER = "peer"  # a learner of the same provider
+
+
+@dataclass(frozen=True)
+class HelpFacts:
+    """What decides access to a help request: what the person is to it (None: a stranger,
+    who may not know it exists), and whether a tutor was chosen."""
+
+    part: HelpPart | None
+    matched: bool
+
+
+def can_ask_for_help(user: User | None, enrolled: bool) -> bool:
+    """Learners ask the peers of a group they learn in."""
+    return can_seek_help(user) and enrolled
+
+
+def can_read_help_request(user: User | None, help_request: HelpFacts) -> bool:
+    return can_seek_help(user) and help_request.part is not None
+
+
+def can_offer_help(user: User | None, help_request: HelpFacts) -> bool:
+    """Any peer who may read the request, except the one who asked."""
+    return can_read_help_request(user, help_request) and help_request.part != HelpPart.REQUESTER
+
+
+def _asked(user: User | None, help_request: HelpFacts) -> bool:
+    return can_seek_help(user) and help_request.part == HelpPart.REQUESTER
+
+
+def _in_the_session(user: User | None, help_request: HelpFacts) -> bool:
+    return (
+        can_seek_help(user)
+        and help_request.matched
+        and help_request.part in (HelpPart.REQUESTER, HelpPart.TUTOR)
+    )
+
+
+def can_accept_help_offer(user: User | None, help_request: HelpFacts) -> bool:
+    """The one who asked chooses among the offers."""
+    return _asked(user, help_request)
+
+
+def can_schedule_help_session(user: User | None, help_request: HelpFacts) -> bool:
+    """Either of the two people of the session, once the tutor is chosen."""
+    return _in_the_session(user, help_request)
+
+
+def can_confirm_help_session(user: User | None, help_request: HelpFacts) -> bool:
+    """Each of the two people of the session says it took place."""
+    return _in_the_session(user, help_request)
+
+
+def can_cancel_help_request(user: User | None, help_request: HelpFacts) -> bool:
+    """The one who asked, at any time; the tutor, once chosen."""
+    return can_seek_help(user) and help_request.part in (HelpPart.REQUESTER, HelpPart.TUTOR)
+
+
+def can_thank_tutor(user: User | None, help_request: HelpFacts) -> bool:
+    """Thanks and the rating come from the one who was helped."""
+    return _asked(user, help_request)
+
+
+def can_mark_skills(user: User | None) -> bool:
+    """Learners say what they can help with and what they want to learn."""
+    return can_seek_help(user)
+
+
+def can_suggest_skill(user: User | None, enrolled: bool) -> bool:
+    """A learner suggests a skill to the catalogue of a provider they learn with."""
+    return can_seek_help(user) and enrolled
+
+
+def can_read_help_needs(user: User | None, facts: IterationFacts) -> bool:
+    """A group's needs and its tutors' mean rating: its trainers and the provider's staff."""
+    return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
 
 
 # --- feedback, pulse, reports, improvements: one rule per action ---

@@ -62,6 +62,14 @@ SIGNED_IN = ALL - {"anonymous"}
 ENROLLED_LEARNER = frozenset({"enrolled learner"})
 SEES_GROUP = TEACHING | ENROLLED_LEARNER
 
+
+def help_facts(part: str | None, matched: bool = True) -> dict[str, Any]:
+    """A help request as the person asked about sees it: what they are to it, and whether
+    a tutor was chosen (the generic facts say nothing of requests)."""
+    facts = permissions.HelpFacts(permissions.HelpPart(part) if part else None, matched)
+    return {"help_request": facts}
+
+
 # rule, what the case fixes, who is allowed. Grouped by area; one line per case.
 CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     # trainings
@@ -93,10 +101,72 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "read the audit record": (permissions.can_read_evidence, {}, STAFF),
     "record an improvement": (permissions.can_record_improvement, {}, STAFF),
     # tutoring
+    # tutoring: a request's rules are asked with what the person is to it (see help_facts)
     "curate skills": (
         permissions.can_curate_skills, {}, STAFF | {"trainer of it", "trainer, same provider"}
     ),
     "seek help": (permissions.can_seek_help, {}, LEARNERS),
+    "ask for help, in a group": (permissions.can_ask_for_help, {"enrolled": True}, LEARNERS),
+    "ask for help, in no group": (permissions.can_ask_for_help, {"enrolled": False}, NOBODY),
+    "read a request, as its requester": (
+        permissions.can_read_help_request, help_facts("requester"), LEARNERS
+    ),
+    "read a request, as a peer": (permissions.can_read_help_request, help_facts("peer"), LEARNERS),
+    "read a request, as a stranger": (
+        permissions.can_read_help_request, help_facts(None), NOBODY
+    ),
+    "offer help, as a peer": (permissions.can_offer_help, help_facts("peer"), LEARNERS),
+    "offer help, as the requester": (
+        permissions.can_offer_help, help_facts("requester"), NOBODY
+    ),
+    "offer help, as a stranger": (permissions.can_offer_help, help_facts(None), NOBODY),
+    "accept an offer, as the requester": (
+        permissions.can_accept_help_offer, help_facts("requester"), LEARNERS
+    ),
+    "accept an offer, as a peer": (
+        permissions.can_accept_help_offer, help_facts("peer"), NOBODY
+    ),
+    "schedule, as the tutor": (
+        permissions.can_schedule_help_session, help_facts("tutor"), LEARNERS
+    ),
+    "schedule, as the requester": (
+        permissions.can_schedule_help_session, help_facts("requester"), LEARNERS
+    ),
+    "schedule, before a tutor is chosen": (
+        permissions.can_schedule_help_session, help_facts("requester", matched=False), NOBODY
+    ),
+    "schedule, as a peer": (
+        permissions.can_schedule_help_session, help_facts("peer"), NOBODY
+    ),
+    "confirm, as the tutor": (
+        permissions.can_confirm_help_session, help_facts("tutor"), LEARNERS
+    ),
+    "confirm, as the requester": (
+        permissions.can_confirm_help_session, help_facts("requester"), LEARNERS
+    ),
+    "confirm, before a tutor is chosen": (
+        permissions.can_confirm_help_session, help_facts("requester", matched=False), NOBODY
+    ),
+    "confirm, as a peer": (permissions.can_confirm_help_session, help_facts("peer"), NOBODY),
+    "cancel, as the requester": (
+        permissions.can_cancel_help_request, help_facts("requester", matched=False), LEARNERS
+    ),
+    "cancel, as the tutor": (
+        permissions.can_cancel_help_request, help_facts("tutor"), LEARNERS
+    ),
+    "cancel, as a peer": (permissions.can_cancel_help_request, help_facts("peer"), NOBODY),
+    "thank, as the requester": (
+        permissions.can_thank_tutor, help_facts("requester"), LEARNERS
+    ),
+    "thank, as the tutor": (permissions.can_thank_tutor, help_facts("tutor"), NOBODY),
+    "mark skills": (permissions.can_mark_skills, {}, LEARNERS),
+    "suggest a skill, in a group": (
+        permissions.can_suggest_skill, {"enrolled": True}, LEARNERS
+    ),
+    "suggest a skill, in no group": (
+        permissions.can_suggest_skill, {"enrolled": False}, NOBODY
+    ),
+    "read a group's needs": (permissions.can_read_help_needs, {}, TEACHING),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP

@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 
 from community import accounts, trainings, tutoring
 from community.accounts import Passwords
+from community.forms import FormError
 from community.models import HelpRequest, Notification, Role, Skill, User, utcnow
 from tests.helpers import post_form, sign_in
 
@@ -62,7 +63,9 @@ async def test_ask_offer_accept_schedule_confirm_thank(client, db, demo_data):
 
     await as_person(client, "apprenant1@demo.test")
     page = (await client.get(path)).text
-    offer_id = re.search(r'name="offer_id" value="(\d+)"', page).group(1)
+    button = re.search(r'name="offer_id" value="(\d+)"', page)
+    assert button is not None
+    offer_id = button.group(1)
     accepted = await post_form(client, f"{path}/accept", {"offer_id": offer_id}, page=path)
     assert accepted.status_code == 303
     when = (utcnow() - timedelta(minutes=30)).astimezone().strftime("%Y-%m-%dT%H:%M")
@@ -109,15 +112,15 @@ async def test_two_accepts_at_the_same_moment_give_one_match(db, demo_data):
              "urgency": "week", "format": "video"},
             never_online,
         )  # fmt: skip
-        request_id = request.id
-    offers = []
+        await session.commit()
+        request_id = request.id or 0
     for email in ("apprenant2@demo.test", "apprenant5@demo.test"):
         async with db.session() as session:
-            help_request = await session.get(HelpRequest, request_id)
-            await tutoring.offer(session, await user(db, email), help_request, {})
+            await tutoring.offer(session, await user(db, email), request_id, {})
+            await session.commit()
     async with db.session() as session:
         offers = [
-            o.id
+            o.id or 0
             for o, _person in await tutoring.offers_on(
                 session, await session.get(HelpRequest, request_id)
             )
@@ -125,11 +128,11 @@ async def test_two_accepts_at_the_same_moment_give_one_match(db, demo_data):
 
     async def accept(offer_id: int) -> str:
         async with db.session() as session:
-            help_request = await session.get(HelpRequest, request_id)
             try:
-                await tutoring.accept(session, requester, help_request, offer_id)
-            except Exception as exc:  # the loser is told in words, not by a crash
-                return exc.errors["offer"]  # type: ignore[attr-defined]
+                await tutoring.accept(session, requester, request_id, {"offer_id": str(offer_id)})
+            except FormError as exc:  # the loser is told in words, not by a crash
+                return exc.errors["offer"]
+            await session.commit()
             return "won"
 
     results = await asyncio.gather(*(accept(offer_id) for offer_id in offers))
@@ -151,7 +154,7 @@ async def test_candidates_same_group_first_then_online_then_level(db, demo_data)
     first_aid = await skill_id(db, "Premiers secours")
     async with db.session() as session:
         request = HelpRequest(
-            requester_id=requester.id, iteration_id=2, skill_id=first_aid, description="x",
+            requester_id=requester.id or 0, iteration_id=2, skill_id=first_aid, description="x",
             urgency="now", format="chat", expires_at=utcnow() + timedelta(hours=1),
         )  # fmt: skip
         ranked = await tutoring.candidates(session, request, is_online)
@@ -221,7 +224,7 @@ async def other_provider_learner(db):
             locale="fr", role=Role.STAFF, provider_id=provider.id,
         )  # fmt: skip
         training = await trainings.create_training(
-            session, staff, provider.id, {"title": "Soudure", "format": "classic"}
+            session, staff, provider.id or 0, {"title": "Soudure", "format": "classic"}
         )
         iteration = await trainings.create_iteration(
             session, staff, training,
@@ -233,8 +236,10 @@ async def other_provider_learner(db):
             locale="fr",
         )  # fmt: skip
         code = await trainings.current_code(session, iteration)
+        assert code is not None
         await trainings.join_with_code(session, learner, {"code": code.code})
-        await tutoring.add_skill(session, provider.id, {"name": "Soudure TIG"})
+        await tutoring.add_skill(session, staff, {"name": "Soudure TIG"})
+        await session.commit()
 
 
 WHO = {
@@ -246,9 +251,10 @@ WHO = {
     "trainer elsewhere": "formateur2@demo.test",
     "staff": "organisme@demo.test",
 }
+# Signed out, a page leads to sign-in (303); signed in, what one may not see is not there.
 #                              /help  request skills catalogue needs
 MATRIX = {
-    "anonymous":                   (404, 404, 404, 404, 404),
+    "anonymous":                   (303, 303, 303, 303, 303),
     "requester":                   (200, 200, 200, 404, 404),
     "peer of the provider":        (200, 200, 200, 404, 404),
     "learner of another provider": (200, 404, 200, 404, 404),
@@ -263,9 +269,9 @@ async def test_tutoring_permission_matrix(client, db, demo_data, other_provider_
     await sign_in(client, "apprenant1@demo.test")
     path = (await ask(client, db)).headers["location"]
     await post_form(client, "/signout", {})
-    if WHO[who]:
-        password = "mot de passe b" if WHO[who].endswith("b.test") else "demo-ruche-2026"
-        await sign_in(client, WHO[who], password)
+    if email := WHO[who]:
+        password = "mot de passe b" if email.endswith("b.test") else "demo-ruche-2026"
+        await sign_in(client, email, password)
     paths = ("/help", path, "/skills", "/skills/catalogue", "/iterations/2/help")
     got = tuple([(await client.get(p)).status_code for p in paths])
     assert got == MATRIX[who]
@@ -273,7 +279,35 @@ async def test_tutoring_permission_matrix(client, db, demo_data, other_provider_
         for step in ("offers", "accept", "schedule", "confirm", "cancel", "thanks"):
             refused = await post_form(client, f"{path}/{step}", {"reason": "x"}, page="/")
             assert refused.status_code == 404, step
-    if who == "peer of the provider":  # may offer, but not act for the requester
+    if who == "peer of the provider":  # sees the request and may offer, but not act for others
         for step in ("accept", "schedule", "confirm", "cancel", "thanks"):
             refused = await post_form(client, f"{path}/{step}", {"reason": "x"}, page="/")
-            assert refused.status_code in (404, 422), step
+            assert refused.status_code == 403, step
+
+
+async def test_actions_compose_in_one_transaction(db, demo_data):
+    """A refused write inside a transaction leaves it usable: the caller commits the rest."""
+    learner = await user(db, "apprenant1@demo.test")
+    first_aid = str(await skill_id(db, "Premiers secours"))
+    async with db.session() as session:
+        await tutoring.suggest_skill(session, learner, {"name": "Couture"})
+        with pytest.raises(FormError):
+            await tutoring.suggest_skill(session, learner, {"name": "Couture"})
+        await tutoring.mark_skill(session, learner, {"skill_id": first_aid, "kind": "want"})
+        await session.commit()
+    async with db.session() as session:
+        suggested = (await session.exec(select(Skill).where(Skill.name == "Couture"))).all()
+        marks = await tutoring.my_skills(session, learner)
+    assert len(suggested) == 1 and not suggested[0].approved
+    assert ("Premiers secours", "want") in {(s.name, m.kind) for m, s in marks.marks}
+
+
+async def test_only_suggestions_are_curated(client, db, demo_data):
+    """Declining is for learners' suggestions; a skill in the catalogue stays there."""
+    await sign_in(client, "formateur1@demo.test")
+    first_aid = await skill_id(db, "Premiers secours")
+    refused = await post_form(
+        client, f"/skills/catalogue/{first_aid}", {"decision": "reject"}, page="/skills/catalogue"
+    )
+    assert refused.status_code == 404
+    assert "Premiers secours" in (await client.get("/skills/catalogue")).text

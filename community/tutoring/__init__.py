@@ -1,0 +1,50 @@
+"""Peer tutoring: skills, requests that reach the right peers live, sessions, thanks, ledger."""
+
+from community.tutoring import choices
+from community.tutoring.ledger import group_needs, peer_help
+from community.tutoring.requests import ask, candidates, visible_request
+from community.tutoring.sessions import (
+    accept,
+    cancel,
+    confirm,
+    offer,
+    offers_on,
+    request_page,
+    schedule,
+    thank,
+)
+from community.tutoring.skills import (
+    add_skill,
+    catalogue,
+    curate,
+    curated_catalogue,
+    mark_skill,
+    my_skills,
+    suggest_skill,
+    unmark_skill,
+)
+
+__all__ = [
+    "accept",
+    "add_skill",
+    "ask",
+    "cancel",
+    "candidates",
+    "catalogue",
+    "choices",
+    "confirm",
+    "curate",
+    "curated_catalogue",
+    "group_needs",
+    "mark_skill",
+    "my_skills",
+    "offer",
+    "offers_on",
+    "peer_help",
+    "request_page",
+    "schedule",
+    "suggest_skill",
+    "thank",
+    "unmark_skill",
+    "visible_request",
+]

@@ -1,0 +1,41 @@
+"""Where a learner belongs: the groups they learn in, their providers, and their peers."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community.models import Enrolment, EnrolmentRole, Iteration, Training, User
+
+
+async def learner_groups(db: AsyncSession, user: User) -> list[tuple[Iteration, Training]]:
+    rows = await db.exec(
+        select(Iteration, Training)
+        .join(Training, col(Training.id) == Iteration.training_id)
+        .join(Enrolment, col(Enrolment.iteration_id) == Iteration.id)
+        .where(Enrolment.user_id == user.id, Enrolment.role == EnrolmentRole.LEARNER)
+        .order_by(col(Iteration.ends_on).desc())
+    )
+    return list(rows)
+
+
+async def provider_ids(db: AsyncSession, user: User) -> set[int]:
+    return {training.provider_id for _it, training in await learner_groups(db, user)}
+
+
+async def provider_learners(db: AsyncSession, provider_id: int) -> set[int]:
+    rows = await db.exec(
+        select(Enrolment.user_id)
+        .join(Iteration, col(Iteration.id) == Enrolment.iteration_id)
+        .join(Training, col(Training.id) == Iteration.training_id)
+        .where(Training.provider_id == provider_id, Enrolment.role == EnrolmentRole.LEARNER)
+    )
+    return set(rows)
+
+
+async def peers_of(db: AsyncSession, user: User) -> set[int]:
+    """Every learner of the providers this user learns with (the user included)."""
+    peers: set[int] = set()
+    for provider_id in await provider_ids(db, user):
+        peers |= await provider_learners(db, provider_id)
+    return peers
