@@ -4,19 +4,29 @@ kinds, navigation and permission rules from here. Adding an area adds one line."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from jinja2 import Environment
 from starlette.routing import BaseRoute
 
 from community.area import Area, Channel, NavEntry, Rule
 from community.models import User
-from community.views import accounts, feedback, pages, projects, reports, trainings, tutoring
+from community.views import (
+    accounts,
+    announcements,
+    feedback,
+    pages,
+    projects,
+    reports,
+    trainings,
+    tutoring,
+)
 
 AREAS: tuple[Area, ...] = (
     pages.AREA,
     accounts.AREA,
     trainings.AREA,
+    announcements.AREA,
     projects.AREA,
     tutoring.AREA,
     feedback.AREA,
@@ -43,6 +53,7 @@ NOTIFICATIONS: dict[str, Callable[[str], str]] = _merged(
 )
 NAV: tuple[NavEntry, ...] = tuple(sorted((e for a in AREAS for e in a.nav), key=lambda e: e.order))
 RULES: tuple[Rule, ...] = tuple(rule for a in AREAS for rule in a.rules)
+TEMPLATE_GLOBALS: dict[str, Any] = _merged("template name", (a.template_globals for a in AREAS))
 
 
 def routes() -> list[BaseRoute]:
@@ -62,3 +73,4 @@ def notification_text(kind: str, subject: str) -> str:
 def install(environment: Environment) -> None:
     """What every page's frame needs from the areas."""
     environment.globals.update(navigation=navigation, notification_text=notification_text)
+    environment.globals.update(TEMPLATE_GLOBALS)
