@@ -33,14 +33,10 @@ from community.views import (
 # `shows_errors_on` hands them over; given them, it answers 422.
 
 
-def _status(shown: dict[str, dict[str, str]]) -> int:
-    return 422 if shown else 200
-
-
 async def join_form(request: Request, **shown: dict[str, str]) -> Response:
     signed_in(request)
     context = {"values": {"code": request.query_params.get("code", "")}, **shown}
-    return render(request, "join.html", context, status_code=_status(shown))
+    return render(request, "join.html", context, status_code=422 if shown else 200)
 
 
 @shows_errors_on(join_form)
@@ -96,7 +92,9 @@ async def iteration_page(request: Request, **shown: dict[str, str]) -> Response:
     async with db(request).session() as session:
         view = await trainings.iteration_view(session, user, _group_id(request))
         context = await _group_context(request, session, user, view)
-    return render(request, "iteration.html", {**context, **shown}, status_code=_status(shown))
+    return render(
+        request, "iteration.html", {**context, **shown}, status_code=422 if shown else 200
+    )
 
 
 async def _trainings_part(
@@ -173,7 +171,7 @@ async def trainings_page(request: Request, **shown: dict[str, str]) -> Response:
     async with db(request).session() as session:
         rows = await trainings.provider_trainings(session, provider_id)
     return render(
-        request, "trainings.html", {"trainings": rows, **shown}, status_code=_status(shown)
+        request, "trainings.html", {"trainings": rows, **shown}, status_code=422 if shown else 200
     )
 
 
@@ -206,7 +204,7 @@ async def training_page(request: Request, **shown: dict[str, str]) -> Response:
         "max_criteria": feedback.MAX_DIMENSIONS,
         **shown,
     }
-    return render(request, "training.html", context, status_code=_status(shown))
+    return render(request, "training.html", context, status_code=422 if shown else 200)
 
 
 @shows_errors_on(training_page)
