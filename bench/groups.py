@@ -40,6 +40,7 @@ async def create(database_url: str, count: int) -> list[str]:
                     session, staff, training, data, code_days=30
                 )
                 channels.append(trainings.live_channel(iteration.id))
+            await session.commit()
         return channels
     finally:
         await db.dispose()

@@ -29,7 +29,7 @@ from community import accounts, demo, feedback, migrate, trainings
 from community.accounts import Passwords
 from community.app import create_app
 from community.database import Database
-from community.models import CourseSession, Iteration, Role
+from community.models import CourseSession, Iteration, Role, Training
 from community.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reports.json"
@@ -100,7 +100,7 @@ async def bulk_answers(db: Database, iteration_id: int, answers: int) -> None:
 
 async def group_with_sessions(db: Database, staff, name: str, start: datetime) -> int:  # type: ignore[no-untyped-def]
     async with db.session() as session:
-        training = await session.get(trainings.Training, 1)
+        training = await session.get(Training, 1)
         iteration = await trainings.create_iteration(
             session,
             staff,
@@ -152,6 +152,7 @@ async def submit_rate(db: Database) -> float:
             {"email": "bench-staff@bench.test", "display_name": "Bench", "password": "x" * 12},
             locale="fr", role=Role.STAFF, provider_id=1,
         )  # fmt: skip
+        await session.commit()
     iteration_id = await group_with_sessions(db, staff, "Débit", now - timedelta(hours=1))
     async with db.session() as session:
         iteration = await session.get(Iteration, iteration_id)
@@ -165,6 +166,7 @@ async def submit_rate(db: Database) -> float:
             )  # fmt: skip
             await trainings.join_with_code(session, learner, {"code": code})
             learners.append(learner)
+        await session.commit()
         first = (
             await (await session.connection()).execute(
                 text("SELECT min(id) FROM course_session WHERE iteration_id = :i"),

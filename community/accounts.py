@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms
+from community import forms, permissions
+from community.errors import Forbidden
 from community.i18n import LOCALES, _
 from community.models import Role, User, WebSession, utcnow
 
@@ -34,6 +35,9 @@ PROFILE_FIELDS = (
     forms.Text("display_name", max_length=80),
     forms.Choice("locale", choices=LOCALES),
 )
+# Each language named in itself, so that anyone finds theirs.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+LANGUAGES = tuple((code, LANGUAGE_NAMES[code]) for code in LOCALES)
 
 
 class Passwords:
@@ -76,11 +80,12 @@ async def sign_up(
         provider_id=provider_id,
         locale=locale,
     )
-    db.add(user)
+    # The address may be taken, even a moment ago by a second submit: the database says so,
+    # and only this savepoint is undone.
     try:
-        await db.commit()
+        async with db.begin_nested():
+            db.add(user)
     except IntegrityError:
-        await db.rollback()
         # Said without confirming that the address has an account here.
         raise forms.FormError(
             {"email": _("This address cannot be used to create an account. Try signing in.")},
@@ -98,7 +103,6 @@ async def authenticate(db: AsyncSession, passwords: Passwords, data: dict[str, s
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = await passwords.hash(values["password"])
         db.add(user)
-        await db.commit()
     return user
 
 
@@ -113,12 +117,12 @@ def session_id(token: str) -> str:
 
 async def start_session(db: AsyncSession, user: User, days: int) -> str:
     token = new_token()
+    assert user.id is not None
     db.add(
         WebSession(
             id=session_id(token), user_id=user.id, expires_at=utcnow() + timedelta(days=days)
         )
     )
-    await db.commit()
     return token
 
 
@@ -134,13 +138,16 @@ async def end_session(db: AsyncSession, token: str) -> None:
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
         db.add(row)
-        await db.commit()
 
 
 async def update_profile(db: AsyncSession, user: User, data: dict[str, str]) -> User:
+    """The signed-in person's own name and language."""
+    if not permissions.can_edit_profile(user):
+        raise Forbidden
     values = forms.parse(data, *PROFILE_FIELDS)
-    user.display_name = values["display_name"]
-    user.locale = values["locale"] or None
-    db.add(user)
-    await db.commit()
-    return user
+    mine = await db.get(User, user.id)
+    assert mine is not None
+    mine.display_name = values["display_name"]
+    mine.locale = values["locale"] or None
+    db.add(mine)
+    return mine

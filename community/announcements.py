@@ -10,12 +10,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import realtime
 from community import forms, permissions
+from community.errors import Forbidden
 from community.models import Announcement, User
 from community.templating import render_block
-from community.trainings import Forbidden, IterationView, live_channel
+from community.trainings import IterationView, live_channel
 
 FIELDS = (forms.Text("body", max_length=280, multiline=True),)
 SHOWN = 5
+# The group page's section, whose `announcements` block is also what a push swaps in.
+TEMPLATE = "announcements/_group.html"
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ async def latest(db: AsyncSession, iteration_id: int) -> list[Shown]:
 
 def region(iteration_id: int, shown: list[Shown], *, oob: bool) -> str:
     return render_block(
-        "iteration.html",
+        TEMPLATE,
         "announcements",
         {"iteration_id": iteration_id, "announcements": shown, "live_seq": "", "oob": oob},
     )
@@ -49,8 +52,8 @@ async def post(db: AsyncSession, user: User, view: IterationView, data: dict[str
     if not permissions.can_announce(user, view.facts):
         raise Forbidden
     values = forms.parse(data, *FIELDS)
-    iteration_id = view.iteration.id
-    assert iteration_id is not None and user.id is not None
+    iteration_id = view.iteration_id
+    assert user.id is not None
     db.add(Announcement(iteration_id=iteration_id, author_id=user.id, body=values["body"]))
     await db.flush()
 
@@ -58,4 +61,11 @@ async def post(db: AsyncSession, user: User, view: IterationView, data: dict[str
         return region(iteration_id, await latest(db, iteration_id), oob=True)
 
     await realtime.append(db, live_channel(iteration_id), current_region)
-    await db.commit()
+
+
+async def group_page(db: AsyncSession, user: User, view: IterationView) -> dict[str, object]:
+    """The announcements' section of a group's page."""
+    return {
+        "announcements": await latest(db, view.iteration_id),
+        "can_announce": permissions.can_announce(user, view.facts),
+    }

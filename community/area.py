@@ -55,4 +55,7 @@ class Area:
     nav: Sequence[NavEntry] = ()
     rules: Sequence[Rule] = ()
     # What this area adds to a group's page: its context, given (session, user, view, request).
+    # A section of its own, if any, is the template `<name>/_group.html`.
     group_page: Callable[..., Awaitable[dict[str, Any]]] | None = None
+    # Names every template may use: the labels and choices this area defines once.
+    template_globals: Mapping[str, Any] = field(default_factory=dict)

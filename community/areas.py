@@ -4,7 +4,7 @@ kinds, navigation and permission rules from here. Adding an area adds one line."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from jinja2 import Environment
 from starlette.routing import BaseRoute
@@ -13,6 +13,7 @@ from community.area import Area, Channel, NavEntry, Rule
 from community.models import User
 from community.views import (
     accounts,
+    announcements,
     feedback,
     improvements,
     notifications,
@@ -28,6 +29,7 @@ AREAS: tuple[Area, ...] = (
     pages.AREA,
     accounts.AREA,
     trainings.AREA,
+    announcements.AREA,
     projects.AREA,
     tutoring.AREA,
     feedback.AREA,
@@ -57,6 +59,7 @@ NOTIFICATIONS: dict[str, Callable[[str], str]] = _merged(
 )
 NAV: tuple[NavEntry, ...] = tuple(sorted((e for a in AREAS for e in a.nav), key=lambda e: e.order))
 RULES: tuple[Rule, ...] = tuple(rule for a in AREAS for rule in a.rules)
+TEMPLATE_GLOBALS: dict[str, Any] = _merged("template name", (a.template_globals for a in AREAS))
 
 
 def routes() -> list[BaseRoute]:
@@ -76,3 +79,4 @@ def notification_text(kind: str, subject: str) -> str:
 def install(environment: Environment) -> None:
     """What every page's frame needs from the areas."""
     environment.globals.update(navigation=navigation, notification_text=notification_text)
+    environment.globals.update(TEMPLATE_GLOBALS)

@@ -6,9 +6,11 @@ Everything is created through the same actions the app uses, so the demo exercis
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import accounts, feedback, projects, trainings, tutoring
 from community.accounts import Passwords
@@ -143,6 +145,7 @@ async def load(
     today = today or date.today()
     async with db.session() as session:
         provider = await trainings.create_provider(session, PROVIDER)
+        assert provider.id is not None
         people: dict[str, User] = {}
         for email, name, role in STAFF:
             people[email] = await _account(session, passwords, email, name, role, provider.id)
@@ -150,6 +153,7 @@ async def load(
             people[learner_email(n)] = await _account(
                 session, passwords, learner_email(n), name, Role.LEARNER, None
             )
+        await session.commit()
         staff = people["organisme@demo.test"]
         current: list[int] = []
         for index, spec in enumerate(TRAININGS):
@@ -157,7 +161,7 @@ async def load(
                 session,
                 staff,
                 provider.id,
-                {k: spec[k] for k in ("title", "description", "format")},
+                {k: str(spec[k]) for k in ("title", "description", "format")},
             )
             trainer = people[f"formateur{index + 1}@demo.test"]
             half = [learner_email(n) for n in range(1 + 6 * index, 7 + 6 * index)]
@@ -181,14 +185,28 @@ async def load(
             await _project(session, people, current, project, today)
 
 
-async def _account(session, passwords, email, name, role, provider_id) -> User:  # type: ignore[no-untyped-def]
+async def _account(
+    session: AsyncSession,
+    passwords: Passwords,
+    email: str,
+    name: str,
+    role: Role,
+    provider_id: int | None,
+) -> User:
     data = {"email": email, "display_name": name, "password": PASSWORD}
     return await accounts.sign_up(
         session, passwords, data, locale="fr", role=role, provider_id=provider_id
     )
 
 
-async def _iteration(session, staff, training, start, finished, titles) -> Iteration:  # type: ignore[no-untyped-def]
+async def _iteration(
+    session: AsyncSession,
+    staff: User,
+    training: Training,
+    start: date,
+    finished: bool,
+    titles: Sequence[str],
+) -> Iteration:
     end = start + timedelta(days=7 * len(titles) + (0 if finished else 60))
     season = "printemps" if start.month in (3, 4, 5, 6) else "automne"
     data = {
@@ -203,6 +221,7 @@ async def _iteration(session, staff, training, start, finished, titles) -> Itera
         ),
     }
     iteration = await trainings.create_iteration(session, staff, training, data, code_days=120)
+    assert iteration.id is not None
     view = await trainings.iteration_view(session, staff, iteration.id)
     for week, title in enumerate(titles):
         day = start + timedelta(days=7 * week + 1)
@@ -217,16 +236,21 @@ async def _iteration(session, staff, training, start, finished, titles) -> Itera
                 "ends_at": (begin + timedelta(hours=3)).isoformat(timespec="minutes"),
             },
         )
+    await session.commit()
     return iteration
 
 
-async def _enrol(session, staff, trainer, iteration, learners) -> None:  # type: ignore[no-untyped-def]
+async def _enrol(
+    session: AsyncSession, staff: User, trainer: User, iteration: Iteration, learners: list[User]
+) -> None:
+    assert iteration.id is not None and trainer.id is not None
     view = await trainings.iteration_view(session, staff, iteration.id)
     await trainings.add_trainer(session, staff, view, trainer.id)
     code = await trainings.current_code(session, iteration)
     assert code is not None
     for learner in learners:
         await trainings.join_with_code(session, learner, {"code": code.code})
+    await session.commit()
 
 
 async def print_summary(db: Database) -> None:

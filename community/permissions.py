@@ -38,11 +38,6 @@ def can_see_join_code(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
 
 
-def can_manage_iteration(user: User | None, facts: IterationFacts) -> bool:
-    """Add sessions and trainers, renew the join code."""
-    return is_provider_staff(user, facts.provider_id)
-
-
 def can_manage_trainings(user: User | None, provider_id: int) -> bool:
     return is_provider_staff(user, provider_id)
 
@@ -356,3 +351,39 @@ def can_record_improvement(user: User | None, provider_id: int) -> bool:
 
 
 # --- accounts, trainings, announcements: one rule per action ---
+
+
+def can_edit_profile(user: User | None) -> bool:
+    """Everyone signed in edits their own profile; nobody reaches anyone else's."""
+    return user is not None
+
+
+def can_create_training(user: User | None, provider_id: int) -> bool:
+    return is_provider_staff(user, provider_id)
+
+
+def can_create_iteration(user: User | None, provider_id: int) -> bool:
+    return is_provider_staff(user, provider_id)
+
+
+def can_add_session(user: User | None, facts: IterationFacts) -> bool:
+    """The provider plans the sessions; its trainers teach them."""
+    return is_provider_staff(user, facts.provider_id)
+
+
+def can_add_trainer(user: User | None, facts: IterationFacts) -> bool:
+    return is_provider_staff(user, facts.provider_id)
+
+
+def can_remove_member(user: User | None, facts: IterationFacts) -> bool:
+    return is_provider_staff(user, facts.provider_id)
+
+
+def can_renew_join_code(user: User | None, facts: IterationFacts) -> bool:
+    """Trainers read the code out to their group; renewing it is the provider's call."""
+    return is_provider_staff(user, facts.provider_id)
+
+
+def can_set_support_threshold(user: User | None, facts: IterationFacts) -> bool:
+    """How many supports a project proposal needs: the group's trainers know their group."""
+    return teaches(user, facts) or is_provider_staff(user, facts.provider_id)

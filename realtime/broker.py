@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class RedisBroker:
         self.confirm_timeout = confirm_timeout
         self._commands = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self._channels: set[str] = set()
-        self._pubsub = None
+        self._pubsub: PubSub | None = None
         self._reader: asyncio.Task | None = None
         self._ready = asyncio.Event()
         self._handler: Handler | None = None

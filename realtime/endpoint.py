@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from realtime.hub import Hub
+from realtime.hub import Client, Hub
 
 Identify = Callable[[Scope], tuple[str, str] | None]
 OriginCheck = Callable[[Scope], bool]
@@ -82,7 +82,7 @@ class LiveEndpoint:
         finally:
             await self.hub.detach(client)
 
-    async def _handle(self, client, bucket: TokenBucket, text: str | None) -> int | None:  # type: ignore[no-untyped-def]
+    async def _handle(self, client: Client, bucket: TokenBucket, text: str | None) -> int | None:
         """Act on one message; a close code when the client broke the rules."""
         if text is None:
             return 1003  # binary frames are not part of the protocol

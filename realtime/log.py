@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Result
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -65,7 +65,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _execute(session: AsyncSession, statement: Executable) -> Result:
+async def _execute(session: AsyncSession, statement: Executable) -> CursorResult:
     """Through the session's connection: same transaction, any session class (SQLModel's too)."""
     connection = await session.connection()
     return await connection.execute(statement)
@@ -176,7 +176,7 @@ async def prune(session: AsyncSession, keep: timedelta, keep_per_channel: int) -
             .having(func.count() > keep_per_channel),
         )
     ).all()
-    removed = old.rowcount or 0  # type: ignore[attr-defined]
+    removed = old.rowcount or 0
     for channel, top in crowded:
         result = await _execute(
             session,
@@ -184,7 +184,7 @@ async def prune(session: AsyncSession, keep: timedelta, keep_per_channel: int) -
                 events.c.channel == channel, events.c.seq <= top - keep_per_channel
             ),
         )
-        removed += result.rowcount or 0  # type: ignore[attr-defined]
+        removed += result.rowcount or 0
     await session.commit()
     return removed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from typing import cast
 
 from redis.asyncio import Redis
 
@@ -62,5 +63,6 @@ class RedisPresence:
     async def members(self, channel: str) -> set[str]:
         key = self._prefix + channel
         await self._redis.zremrangebyscore(key, "-inf", time.time())
-        entries = await self._redis.zrange(key, 0, -1)
+        # The client is made without decode_responses: members come back as bytes.
+        entries = cast(list[bytes], await self._redis.zrange(key, 0, -1))
         return {entry.decode().rsplit("|", 1)[0] for entry in entries}

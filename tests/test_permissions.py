@@ -75,10 +75,19 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     # trainings
     "view a group": (permissions.can_view_iteration, {}, {"enrolled learner"} | TEACHING),
     "see the join code": (permissions.can_see_join_code, {}, TEACHING),
-    "manage a group": (permissions.can_manage_iteration, {}, STAFF),
     "manage trainings": (permissions.can_manage_trainings, {}, STAFF),
+    "create a training": (permissions.can_create_training, {}, STAFF),
+    "create a group": (permissions.can_create_iteration, {}, STAFF),
+    "add a session": (permissions.can_add_session, {}, STAFF),
+    "add a trainer": (permissions.can_add_trainer, {}, STAFF),
+    "remove a member": (permissions.can_remove_member, {}, STAFF),
+    "renew the join code": (permissions.can_renew_join_code, {}, STAFF),
+    "set the support threshold": (permissions.can_set_support_threshold, {}, TEACHING),
     "join a group": (permissions.can_join_iterations, {}, LEARNERS),
+    # announcements
     "announce to a group": (permissions.can_announce, {}, TEACHING),
+    # accounts
+    "edit one's profile": (permissions.can_edit_profile, {}, ALL - {"anonymous"}),
     # feedback, pulse, reports, improvements
     "give feedback": (permissions.can_give_feedback, {}, {"enrolled learner"}),
     "review feedback": (permissions.can_review_feedback, {}, TEACHING),

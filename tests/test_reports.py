@@ -95,6 +95,7 @@ async def other_provider(db):
             role=Role.STAFF,
             provider_id=provider.id,
         )
+        await session.commit()
 
 
 async def test_staff_of_another_provider_get_404_everywhere(client, demo_data, other_provider):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
 from sqlmodel import col, func, select
 
 from community import trainings
-from community.models import Enrolment, Iteration, JoinCode, utcnow
+from community.models import CourseSession, Enrolment, Iteration, JoinCode, Training, User, utcnow
 from tests.helpers import post_form, sign_in, sign_up
 
 
@@ -25,7 +26,7 @@ async def enrolments(db, iteration_id: int) -> int:
 
 
 def test_codes_are_short_readable_and_forgiving():
-    code = trainings._new_code()
+    code = trainings.new_code()
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{6}", code)
     assert trainings.format_code("K7P2QX") == "K7P-2QX"
     assert trainings.normalise_code(" k7p 2qx ") == "K7P2QX"
@@ -173,3 +174,51 @@ async def test_learners_and_trainers_cannot_manage_trainings(client, demo_data):
     assert (await client.get("/trainings")).status_code == 404
     refused = await post_form(client, "/iterations/2/sessions", {"title": "x"}, page="/")
     assert refused.status_code == 403
+
+
+async def person(db, email: str) -> User:
+    async with db.session() as session:
+        return (await session.exec(select(User).where(User.email == email))).one()
+
+
+async def test_a_join_sent_several_times_at_once_enrols_once(client, db, demo_data):
+    await sign_up(client, "presse@example.fr")
+    learner = await person(db, "presse@example.fr")
+    code = await current_code(db, 2)
+
+    async def join() -> int | None:
+        async with db.session() as session:
+            iteration = await trainings.join_with_code(session, learner, {"code": code})
+            await session.commit()
+        return iteration.id
+
+    assert await asyncio.gather(*(join() for _ in range(4))) == [2, 2, 2, 2]
+    assert await enrolments(db, 2) == 8
+
+
+async def test_actions_write_in_the_callers_transaction_and_commit_nothing(db, demo_data):
+    staff = await person(db, "organisme@demo.test")
+    async with db.session() as session:
+        training = await trainings.create_training(
+            session, staff, staff.provider_id, {"title": "Menuiserie", "format": "classic"}
+        )
+        iteration = await trainings.create_iteration(
+            session,
+            staff,
+            training,
+            {"name": "Promo", "starts_on": "2027-01-04", "ends_on": "2027-03-01"},
+            code_days=30,
+        )
+        view = await trainings.iteration_view(session, staff, iteration.id)
+        await trainings.add_session(
+            session,
+            staff,
+            view,
+            {"title": "Atelier", "starts_at": "2027-01-05T09:00", "ends_at": "2027-01-05T12:00"},
+        )
+        await session.rollback()
+    async with db.session() as session:
+        for table in (Training, Iteration, CourseSession, JoinCode):
+            count = select(func.count()).select_from(table)
+            expected = {Training: 2, Iteration: 4, CourseSession: 24, JoinCode: 4}[table]
+            assert (await session.exec(count)).one() == expected, table

@@ -6,54 +6,56 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community import accounts, throttle
+from community import accounts, permissions, throttle
 from community.area import Area
-from community.forms import FormError
 from community.i18n import LOCALES, current_locale
-from community.models import User
 from community.templating import render
 from community.views import (
     client_ip,
-    current_user,
-    db,
     form_data,
     redirect,
     safe_next,
+    shows_errors_on,
+    signed_in,
     throttled,
+    transaction,
     visitor,
 )
 from community.visitors import LOCALE_COOKIE
 
+# A page that shows a form takes `shown`: a refused form's `errors` and `values`, as
+# `shows_errors_on` hands them over; given them, it answers 422.
 
-async def signup_form(request: Request) -> Response:
-    return render(request, "signup.html")
+
+async def signup_form(request: Request, **shown: dict[str, str]) -> Response:
+    return render(request, "signup.html", shown, status_code=422 if shown else 200)
 
 
+@shows_errors_on(signup_form)
 async def signup(request: Request) -> Response:
     data = await form_data(request)
     refused = await throttled(request, (throttle.SIGN_UP_PER_IP, client_ip(request)))
     if refused:
         return refused
-    try:
-        async with db(request).session() as session:
-            user = await accounts.sign_up(
-                session, request.app.state.passwords, data, locale=current_locale()
-            )
-    except FormError as exc:
-        return render(
-            request, "signup.html", {"errors": exc.errors, "values": exc.values}, status_code=422
+    async with transaction(request) as session:
+        user = await accounts.sign_up(
+            session, request.app.state.passwords, data, locale=current_locale()
         )
-    await _start_session(request, user)
+        token = await accounts.start_session(session, user, _session_days(request))
+    visitor(request).switch(token, user)
     return redirect("/")
 
 
-async def signin_form(request: Request) -> Response:
-    return render(request, "signin.html", {"next": safe_next(request.query_params.get("next"))})
+async def signin_form(request: Request, **shown: dict[str, str]) -> Response:
+    # Where to go once signed in: asked in the address, then carried by the form.
+    asked = await form_data(request) if request.method == "POST" else request.query_params
+    context = {"next": safe_next(asked.get("next")), **shown}
+    return render(request, "signin.html", context, status_code=422 if shown else 200)
 
 
+@shows_errors_on(signin_form)
 async def signin(request: Request) -> Response:
     data = await form_data(request)
-    target = safe_next(data.get("next"))
     refused = await throttled(
         request,
         (throttle.SIGN_IN_PER_IP, client_ip(request)),
@@ -61,25 +63,20 @@ async def signin(request: Request) -> Response:
     )
     if refused:
         return refused
-    try:
-        async with db(request).session() as session:
-            user = await accounts.authenticate(session, request.app.state.passwords, data)
-    except FormError as exc:
-        context = {"errors": exc.errors, "values": exc.values, "next": target}
-        return render(request, "signin.html", context, status_code=422)
-    await _start_session(request, user)
-    return redirect(target)
-
-
-async def _start_session(request: Request, user: User) -> None:
-    async with db(request).session() as session:
-        token = await accounts.start_session(session, user, request.app.state.settings.session_days)
+    async with transaction(request) as session:
+        user = await accounts.authenticate(session, request.app.state.passwords, data)
+        token = await accounts.start_session(session, user, _session_days(request))
     visitor(request).switch(token, user)
+    return redirect(safe_next(data.get("next")))
+
+
+def _session_days(request: Request) -> int:
+    return request.app.state.settings.session_days
 
 
 async def signout(request: Request) -> Response:
     token = visitor(request).token
-    async with db(request).session() as session:
+    async with transaction(request) as session:
         await accounts.end_session(session, token)
     # Every process closes this session's open sockets: nothing more reaches a signed-out tab.
     await request.app.state.live.hub.control(
@@ -89,27 +86,19 @@ async def signout(request: Request) -> Response:
     return redirect("/")
 
 
-async def profile_form(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return redirect("/signin?next=/profile")
+async def profile_form(request: Request, **shown: dict[str, str]) -> Response:
+    user = signed_in(request)
     values = {"display_name": user.display_name, "locale": user.locale or ""}
-    return render(request, "profile.html", {"values": values})
+    context = {"values": values, **shown}
+    return render(request, "profile.html", context, status_code=422 if shown else 200)
 
 
+@shows_errors_on(profile_form)
 async def profile(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return redirect("/signin?next=/profile")
+    user = signed_in(request)
     data = await form_data(request)
-    try:
-        async with db(request).session() as session:
-            mine = await session.get(User, user.id)
-            assert mine is not None
-            await accounts.update_profile(session, mine, data)
-    except FormError as exc:
-        context = {"errors": exc.errors, "values": exc.values}
-        return render(request, "profile.html", context, status_code=422)
+    async with transaction(request) as session:
+        await accounts.update_profile(session, user, data)
     return redirect("/profile?saved=1")
 
 
@@ -136,4 +125,6 @@ AREA = Area(
         Route("/profile", profile, methods=["POST"]),
         Route("/language", set_language, methods=["POST"]),
     ],
+    rules=[permissions.can_edit_profile],
+    template_globals={"languages": accounts.LANGUAGES},
 )

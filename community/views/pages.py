@@ -10,31 +10,21 @@ from starlette.routing import Route
 
 from community import feedback, trainings
 from community.area import Area
-from community.models import Role
 from community.templating import render
-from community.views import current_user, db
+from community.views import current_user, transaction
 
 
 async def home(request: Request) -> Response:
     user = current_user(request)
     if user is None:
         return render(request, "home.html")
-    async with db(request).session() as session:
-        waiting = await feedback.pending(session, user) if user.role == Role.LEARNER else []
+    # A write while reading: the page reminds learners of the feedback they owe, once.
+    async with transaction(request) as session:
+        waiting = await feedback.pending(session, user)
         if waiting:
             await feedback.remind(session, user)
-        mine = await trainings.my_iterations(session, user)
-        provider = await trainings.provider_of(session, user)
-        offered = (
-            await trainings.provider_trainings(session, provider.id)
-            if provider and user.role in (Role.STAFF, Role.ADMIN)
-            else []
-        )
-    return render(
-        request,
-        "home.html",
-        {"iterations": mine, "provider": provider, "trainings": offered, "waiting": waiting},
-    )
+        mine = await trainings.home_of(session, user)
+    return render(request, "home.html", {"home": mine, "waiting": waiting})
 
 
 async def healthz(request: Request) -> Response:
