@@ -276,25 +276,31 @@ async def print_summary(db: Database) -> None:
     print()
 
 
-async def _feedback(session, staff, iteration, learners, moods, rng) -> None:  # type: ignore[no-untyped-def]
+async def _feedback(
+    session: AsyncSession,
+    staff: User,
+    iteration: Iteration,
+    learners: list[User],
+    moods: dict[str, float],
+    rng: random.Random,
+) -> None:
     """Nearly everyone answers; the latest ended session is left for the reminder."""
     now = utcnow()
     ended = [s for s in await trainings.sessions_of(session, iteration) if s.ends_at < now]
-    training_id = (await trainings.iteration_view(session, staff, iteration.id)).training.id
-    dimensions = await feedback.dimensions_of(session, training_id)
+    group = await trainings.iteration_view(session, staff, iteration.id or 0)
+    dimensions = await feedback.dimensions_of(session, group.training.id or 0)
     for course in ended if iteration.ends_on < now.date() else ended[:-1]:
         # Five or six learners out of six: enough for results to show above the threshold.
         absent = rng.choice(learners) if rng.random() < 0.5 else None
         for learner in learners:
             if learner is absent:
                 continue
-            data = {f"d{d.id}": str(_rating(rng, moods[d.key])) for d in dimensions}
+            data = {f"d{d.id}": str(_rating(rng, moods[d.key or ""])) for d in dimensions}
             if rng.random() < 0.25:
                 data["comment"] = rng.choice(COMMENTS)
-            view = await feedback.session_view(session, learner, course.id)
+            view = await feedback.session_view(session, learner, course.id or 0)
             await feedback.submit(session, learner, view, data, now=course.ends_at)
             await session.commit()
-    group = await trainings.iteration_view(session, staff, iteration.id)
     for answer, _course in await feedback.comments_to_review(session, staff, group):
         await feedback.review(session, staff, group, answer.id, feedback.CommentStatus.PUBLISHED)
     await session.commit()
@@ -304,7 +310,7 @@ def _rating(rng: random.Random, mean: float) -> int:
     return min(5, max(1, round(rng.gauss(mean, 0.9))))
 
 
-async def _project(session, people, current, spec, today) -> None:  # type: ignore[no-untyped-def]
+async def _project(session, people, current, spec, today) -> None:
     index, author, data, supporters, members, tasks, messages = spec
 
     async def view_of(n: int) -> projects.ProjectView:
@@ -336,7 +342,7 @@ async def _project(session, people, current, spec, today) -> None:  # type: igno
     await session.commit()
 
 
-async def _skills(session, provider_id, people) -> None:  # type: ignore[no-untyped-def]
+async def _skills(session, provider_id, people) -> None:
     for name in SKILLS:
         await tutoring.add_skill(session, people["organisme@demo.test"], {"name": name})
     ids = {s.name: s.id for s in await tutoring.catalogue(session, {provider_id})}

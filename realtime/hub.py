@@ -99,7 +99,7 @@ class Hub:
     def __init__(
         self,
         broker: Broker,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: async_sessionmaker[Any],
         authorize: Authorize,
         *,
         presence: MemoryPresence | RedisPresence | None = None,
