@@ -17,7 +17,7 @@ from community import permissions, projects, trainings
 from community.area import Area, Channel, NavEntry
 from community.i18n import _
 from community.projects import choices
-from community.templating import render
+from community.templating import render, wants_fragment
 from community.views import (
     Endpoint,
     db,
@@ -74,15 +74,16 @@ async def project_page(
     """The project's space, or the region (`?region=`) a live update asks for again; a
     refused action shows it again with why (422)."""
     user = signed_in(request)
+    region = request.query_params.get("region")
+    block = region if region in projects.REGIONS and wants_fragment(request) else None
     async with db(request).session() as session:
         view = await projects.project_view(session, user, request.path_params["project_id"])
-        context = await projects.page_context(session, view)
-    channel = projects.channel(view.project.id or 0)
-    context["here"] = await request.app.state.live.who_is_here_in(channel)
+        context = await projects.page_context(session, view, block)
+    if block is None:  # who is here has a live region of its own
+        channel = projects.channel(view.project.id or 0)
+        context["here"] = await request.app.state.live.who_is_here_in(channel)
     if errors is not None:
         context.update(errors=errors, values=values or {})
-    region = request.query_params.get("region")
-    block = region if region in projects.REGIONS else None
     status = 422 if errors is not None else 200
     return render(request, "projects/project.html", context, status_code=status, block=block)
 
