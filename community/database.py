@@ -24,11 +24,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_savepoint(conn: Any, _name: str) -> None:
+    """The driver opens a transaction only before a write; a SAVEPOINT sent first would open
+    one of its own, and releasing the savepoint would commit its rows for good."""
+    if not conn.connection.dbapi_connection.driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> AsyncEngine:
     # What people wrote never reaches a log or a traceback through a failed statement.
     if url.startswith("sqlite"):
         engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "savepoint", _sqlite_savepoint)
         return engine
     return create_async_engine(
         url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True

@@ -29,9 +29,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 PENDING = "live_pending_events"
+MARKS = "live_savepoint_marks"  # where each open savepoint began in PENDING
 
 # Its own metadata: the app's migrations include it (see community/migrations/env.py).
 metadata = MetaData(
@@ -190,15 +191,31 @@ async def prune(session: AsyncSession, keep: timedelta, keep_per_channel: int) -
 
 
 def publish_after_commit(session_class: type, committed: Callable[[list[Event]], None]) -> None:
-    """After each commit of `session_class`, hand the events it appended to `committed`."""
+    """After each commit of `session_class`, hand the events it appended to `committed`.
+
+    A rolled-back savepoint drops only the events appended inside it: their rows and
+    numbers went with it, and the transaction around it may still commit the others.
+    """
+
+    def savepoint_began(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.nested:
+            marks = session.info.setdefault(MARKS, {})
+            marks[transaction] = len(session.info.get(PENDING, []))
+
+    def rolled_back(session: Session, previous: SessionTransaction) -> None:
+        mark = session.info.get(MARKS, {}).pop(previous, None)
+        if previous.nested and mark is not None:
+            del session.info.get(PENDING, [])[mark:]
+        elif not previous.nested:
+            session.info.pop(PENDING, None)  # never committed: never published
+            session.info.pop(MARKS, None)
 
     def after_commit(session: Session) -> None:
+        session.info.pop(MARKS, None)
         appended = session.info.pop(PENDING, None)
         if appended:
             committed(appended)
 
-    def after_rollback(session: Session) -> None:
-        session.info.pop(PENDING, None)  # never committed: never published
-
+    event.listen(session_class, "after_transaction_create", savepoint_began)
+    event.listen(session_class, "after_soft_rollback", rolled_back)
     event.listen(session_class, "after_commit", after_commit)
-    event.listen(session_class, "after_rollback", after_rollback)

@@ -81,3 +81,27 @@ async def test_unpublished_events_wait_for_the_dispatcher(db):
         connection = await session.connection()
         count = (await connection.execute(text("SELECT count(*) FROM live_event"))).scalar_one()
     assert count == 1
+
+
+async def test_a_rolled_back_savepoint_drops_only_its_own_events(db):
+    committed: list[list[event_log.Event]] = []
+    realtime.publish_after_commit(db.sync_session_class, committed.append)
+    async with db.session() as session:
+        await realtime.append(session, "s", "before")
+        savepoint = await session.begin_nested()
+        await realtime.append(session, "s", "inside")
+        await savepoint.rollback()
+        await realtime.append(session, "s", "after")
+        await session.commit()
+    assert [[(e.seq, e.content) for e in batch] for batch in committed] == [
+        [(1, "before"), (2, "after")]
+    ]
+
+
+async def test_a_savepoint_that_began_the_transaction_is_undone_with_it(db):
+    async with db.session() as session:
+        async with session.begin_nested():
+            await realtime.append(session, "t", "first write, in a savepoint")
+        await session.rollback()
+    async with db.session() as session:
+        assert await realtime.last_seq(session, "t") == 0
