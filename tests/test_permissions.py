@@ -89,12 +89,12 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     # accounts
     "edit one's profile": (permissions.can_edit_profile, {}, ALL - {"anonymous"}),
     # feedback, pulse, reports, improvements
-    "give feedback": (permissions.can_give_feedback, {}, {"enrolled learner"}),
+    "give feedback": (permissions.can_give_feedback, {}, frozenset({"enrolled learner"})),
     "review feedback": (permissions.can_review_feedback, {}, TEACHING),
     "review comments": (permissions.can_review_comments, {}, TEACHING),
     "see response rates": (permissions.can_see_response_rates, {}, TEACHING),
     "set feedback criteria": (permissions.can_set_feedback_criteria, {}, STAFF),
-    "send to the pulse": (permissions.can_send_pulse, {}, {"enrolled learner"}),
+    "send to the pulse": (permissions.can_send_pulse, {}, frozenset({"enrolled learner"})),
     "watch the pulse": (permissions.can_watch_pulse, {}, TEACHING),
     "open the reports": (permissions.can_open_reports, {}, ALL - LEARNERS - {"anonymous"}),
     "follow the provider's reports": (permissions.can_follow_provider_reports, {}, STAFF),
