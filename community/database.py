@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,6 +29,13 @@ def _sqlite_savepoint(conn: Any, _name: str) -> None:
     one of its own, and releasing the savepoint would commit its rows for good."""
     if not conn.connection.dbapi_connection.driver_connection.in_transaction:
         conn.exec_driver_sql("BEGIN")
+
+
+def _sqlite_write_lock(conn: Any) -> None:
+    """Take SQLite's one write lock now, before the reads a check makes: a deferred
+    transaction would read, let another writer commit, then write on what it read."""
+    if not conn.connection.dbapi_connection.driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -81,3 +88,20 @@ async def insert_once(db: AsyncSession, model: type[SQLModel], **values: Any) ->
     statement = insert_for(db, model).values(**values).on_conflict_do_nothing().returning(*key)
     connection = await db.connection()
     return (await connection.execute(statement)).first() is not None
+
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+async def lock(db: AsyncSession, model: type[Row], row_id: Any) -> Row | None:
+    """The row, fresh, and held until the transaction ends: of two requests that check a rule
+    on it (places left, a status) then write, the second waits and checks what the first
+    wrote. A row lock on PostgreSQL (`FOR NO KEY UPDATE`, so rows that merely refer to it are
+    not held up); SQLite's single write lock, taken before the reads."""
+    connection = await db.connection()
+    if connection.dialect.name == "sqlite":
+        await connection.run_sync(_sqlite_write_lock)
+        return await db.get(model, row_id, populate_existing=True)
+    return await db.get(
+        model, row_id, with_for_update={"key_share": True}, populate_existing=True
+    )

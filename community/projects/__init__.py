@@ -1,7 +1,7 @@
 """Collective projects: proposed by learners, supported, launched, joined, run together in a
 live space that the group's trainers moderate. The area's actions and queries, by seam."""
 
-from community.projects.access import ProjectView, may_hear, project_view
+from community.projects.access import ProjectView, acting_view, may_hear, project_view
 from community.projects.board import add_milestone, add_task, move_task, toggle_milestone
 from community.projects.channels import REGIONS, channel, review_channel
 from community.projects.discussion import delete, edit, flag, post
@@ -32,6 +32,7 @@ __all__ = [
     "MAX_ROLES",
     "REGIONS",
     "ProjectView",
+    "acting_view",
     "add_milestone",
     "add_task",
     "audit_log",

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import permissions
+from community.database import lock
 from community.errors import Forbidden, NotFound
 from community.models import (
     Enrolment,
@@ -169,6 +170,15 @@ async def project_view(db: AsyncSession, user: User, project_id: int) -> Project
     if not permissions.can_view_project(user, group.facts, view.place, draft):
         raise NotFound
     return view
+
+
+async def acting_view(db: AsyncSession, user: User, project_id: int) -> ProjectView:
+    """The project as `project_view` sees it, for a write: its row is held until the write
+    commits, so what the action checks (places left, the waitlist, supports, its stage,
+    someone's seat) cannot change before it writes. Every write in a project space takes
+    this lock first, so they queue one after another and never deadlock."""
+    await lock(db, Project, project_id)
+    return await project_view(db, user, project_id)
 
 
 async def may_hear(db: AsyncSession, user: User, project_id: int) -> bool:

@@ -79,6 +79,12 @@ async def join(db: AsyncSession, view: ProjectView, role_id: int) -> MemberStatu
     return status
 
 
+async def _places_left(db: AsyncSession, project: Project, role_id: int | None) -> int:
+    """Waiting for approval holds no place: accepting someone takes one, if one is left."""
+    left = {role.id: role.slots - taken for role, taken in await roles_of(db, project.id or 0)}
+    return left.get(role_id, 0)
+
+
 def _arriving(project: Project) -> MemberStatus:
     """Where a person lands once a place is free for them."""
     return MemberStatus.PENDING if project.join_needs_approval else MemberStatus.MEMBER
@@ -122,6 +128,8 @@ async def decide_join(db: AsyncSession, view: ProjectView, member_id: int, accep
     ):
         raise NotFound
     if accept:
+        if await _places_left(db, view.project, member.role_id) <= 0:
+            raise forms.FormError({"members": _("No place is left in this role.")})
         member.status = MemberStatus.MEMBER
         db.add(member)
     else:

@@ -14,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 import realtime
 from community import forms, notifications, permissions
+from community.database import lock
 from community.errors import Forbidden, NotFound
 from community.models import (
     Enrolment,
@@ -219,8 +220,11 @@ async def visible_request(
 
 
 async def request_for(db: AsyncSession, user: User, request_id: int, rule: Rule) -> HelpRequest:
-    """The request, for a step that `rule` allows this user; Forbidden otherwise."""
+    """The request, for a step that `rule` allows this user; Forbidden otherwise. Its row is
+    held until the step commits: two steps at once (accept and cancel, two accepts, a
+    schedule and a cancel) run one after the other, the second on what the first wrote."""
     await expire_old(db)
+    await lock(db, HelpRequest, request_id)
     request, facts = await visible_request(db, user, request_id)
     if not rule(user, facts):
         raise Forbidden

@@ -108,7 +108,7 @@ def in_project(act: Act) -> Endpoint:
         user = signed_in(request)
         sent = Sent(request.path_params, await form_data(request))
         async with transaction(request) as session:
-            view = await projects.project_view(session, user, sent.ids["project_id"])
+            view = await projects.acting_view(session, user, sent.ids["project_id"])
             await act(session, view, sent)
         return redirect(f"/projects/{view.project.id}")
 
