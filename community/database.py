@@ -102,6 +102,4 @@ async def lock(db: AsyncSession, model: type[Row], row_id: Any) -> Row | None:
     if connection.dialect.name == "sqlite":
         await connection.run_sync(_sqlite_write_lock)
         return await db.get(model, row_id, populate_existing=True)
-    return await db.get(
-        model, row_id, with_for_update={"key_share": True}, populate_existing=True
-    )
+    return await db.get(model, row_id, with_for_update={"key_share": True}, populate_existing=True)

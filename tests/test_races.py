@@ -15,10 +15,13 @@ import httpx2
 import pytest
 from sqlmodel import col, func, select
 
+from community import feedback, trainings
 from community.models import (
+    FeedbackDimension,
     FeedbackReminder,
     HelpOffer,
     HelpRequest,
+    JoinCode,
     Notification,
     Project,
     ProjectMember,
@@ -293,3 +296,36 @@ async def test_eight_home_pages_loaded_at_once_answer_and_remind_within_the_limi
         assert (reminders, told) == (3, 3), f"round {n}"
         page = await learner.http.get("/")
         assert re.search(r"Votre avis, en 15 secondes", page.text), f"round {n}"
+
+
+async def test_first_uses_of_a_new_trainings_criteria_at_once_write_them_once(db, demo_data):
+    async with db.session() as session:
+        staff = (await session.exec(select(User).where(User.email == "organisme@demo.test"))).one()
+    assert staff.provider_id is not None
+
+    async def first_use(training_id: int) -> None:
+        async with db.session() as session:
+            await feedback.dimensions_of(session, training_id)
+            await session.commit()
+
+    for n in range(ROUNDS):
+        async with db.session() as session:
+            fields = {"title": f"Formation {n}", "description": "", "format": "classic"}
+            training = await trainings.create_training(session, staff, staff.provider_id, fields)
+            await session.commit()
+        await asyncio.gather(*(first_use(training.id or 0) for _ in range(8)))
+        written = select(func.count(col(FeedbackDimension.id))).where(
+            FeedbackDimension.training_id == training.id
+        )
+        assert await scalar(db, written) == len(feedback.DEFAULT_DIMENSIONS), f"round {n}"
+
+
+async def test_a_group_code_renewed_four_times_at_once_leaves_one_code_working(db, person):
+    trainer = await person("formateur1@demo.test")
+    staff = await person("organisme@demo.test")
+    for n in range(ROUNDS):
+        await at_once(*(who.post("/iterations/2/code") for who in (trainer, staff) * 2))
+        working = select(func.count(col(JoinCode.id))).where(
+            JoinCode.iteration_id == 2, col(JoinCode.revoked_at).is_(None)
+        )
+        assert await scalar(db, working) == 1, f"round {n}"

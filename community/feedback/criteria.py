@@ -6,6 +6,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, permissions
+from community.database import lock
 from community.errors import Forbidden
 from community.i18n import _
 from community.models import FeedbackDimension, Training, User
@@ -28,13 +29,18 @@ def dimension_name(dimension: FeedbackDimension) -> str:
 
 async def dimensions_of(db: AsyncSession, training_id: int) -> list[FeedbackDimension]:
     """The training's active criteria. The defaults are written on first use, in the
-    caller's transaction: answers need their ids."""
+    caller's transaction: answers need their ids. Pages open at once for a new training
+    would each write them: the first use holds the training's row, and the next ones find
+    them written."""
     query = (
         select(FeedbackDimension)
         .where(FeedbackDimension.training_id == training_id)
         .order_by(col(FeedbackDimension.position))
     )
     found = list(await db.exec(query))
+    if not found:
+        await lock(db, Training, training_id)
+        found = list(await db.exec(query))
     if not found:
         found = [
             FeedbackDimension(training_id=training_id, key=key, position=n)

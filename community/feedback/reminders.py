@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import notifications
-from community.database import insert_once
+from community.database import insert_once, lock
 from community.feedback.answers import WINDOW
 from community.models import (
     CourseSession,
@@ -60,6 +60,25 @@ async def remind(db: AsyncSession, user: User, now: datetime | None = None) -> i
     caller's transaction."""
     now = now or utcnow()
     assert user.id is not None
+    if not await _due(db, user, now):
+        return 0  # what most page loads find: nothing to write, no lock taken
+    # Pages opened at once would each count the week's reminders and each send up to the
+    # limit: the first holds the person's row, the next ones count after it.
+    await lock(db, User, user.id)
+    due = await _due(db, user, now)
+    for item in due:
+        session_id = item.session.id or 0
+        reminder = {"session_id": session_id, "user_id": user.id, "sent_at": now}
+        if await insert_once(db, FeedbackReminder, **reminder):
+            await notifications.notify(
+                db, user.id, "feedback", item.session.title, f"/sessions/{session_id}/feedback"
+            )
+    return len(due)
+
+
+async def _due(db: AsyncSession, user: User, now: datetime) -> list[Pending]:
+    """The pending sessions to remind this learner of now: not reminded yet, within what is
+    left of the week's allowance."""
     recent = (
         await db.exec(
             select(func.count(col(FeedbackReminder.id))).where(
@@ -67,19 +86,13 @@ async def remind(db: AsyncSession, user: User, now: datetime | None = None) -> i
             )
         )
     ).one()
-    sent = 0
-    for item in await pending(db, user, now):
-        if recent + sent >= REMINDERS_PER_WEEK:
-            break
-        session_id = item.session.id or 0
-        # Once per session, even when two pages open at once both try.
-        reminder = {"session_id": session_id, "user_id": user.id, "sent_at": now}
-        if await insert_once(db, FeedbackReminder, **reminder):
-            await notifications.notify(
-                db, user.id, "feedback", item.session.title, f"/sessions/{session_id}/feedback"
-            )
-            sent += 1
-    return sent
+    reminded = set(
+        await db.exec(
+            select(FeedbackReminder.session_id).where(FeedbackReminder.user_id == user.id)
+        )
+    )
+    fresh = [item for item in await pending(db, user, now) if item.session.id not in reminded]
+    return fresh[: max(0, REMINDERS_PER_WEEK - recent)]
 
 
 async def history(db: AsyncSession, user: User) -> list[Pending]:

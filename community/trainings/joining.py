@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, permissions
+from community.database import lock
 from community.errors import Forbidden
 from community.i18n import _
 from community.models import Enrolment, EnrolmentRole, Iteration, JoinCode, Role, User, utcnow
@@ -112,7 +113,9 @@ async def enrol(db: AsyncSession, iteration_id: int, user: User, role: Enrolment
 
 
 async def issue_code(db: AsyncSession, iteration_id: int, user: User | None, days: int) -> str:
-    """A new code for the group; the codes it had stop working."""
+    """A new code for the group; the codes it had stop working. The group's row is held
+    meanwhile: two renewals at once leave one code working, not one each."""
+    await lock(db, Iteration, iteration_id)
     now = utcnow()
     for old in await db.exec(
         select(JoinCode).where(
