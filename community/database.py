@@ -24,18 +24,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin(conn: Any, statement: str) -> None:
+    """Open the SQLite transaction with `statement`, unless the driver opened one already."""
+    if not conn.connection.dbapi_connection.driver_connection.in_transaction:
+        conn.exec_driver_sql(statement)
+
+
 def _sqlite_savepoint(conn: Any, _name: str) -> None:
     """The driver opens a transaction only before a write; a SAVEPOINT sent first would open
     one of its own, and releasing the savepoint would commit its rows for good."""
-    if not conn.connection.dbapi_connection.driver_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN")
-
-
-def _sqlite_write_lock(conn: Any) -> None:
-    """Take SQLite's one write lock now, before the reads a check makes: a deferred
-    transaction would read, let another writer commit, then write on what it read."""
-    if not conn.connection.dbapi_connection.driver_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    _begin(conn, "BEGIN")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -100,6 +98,8 @@ async def lock(db: AsyncSession, model: type[Row], row_id: Any) -> Row | None:
     not held up); SQLite's single write lock, taken before the reads."""
     connection = await db.connection()
     if connection.dialect.name == "sqlite":
-        await connection.run_sync(_sqlite_write_lock)
+        # Before the reads a check makes: a deferred transaction would read, let another
+        # writer commit, then write on what it read.
+        await connection.run_sync(_begin, "BEGIN IMMEDIATE")
         return await db.get(model, row_id, populate_existing=True)
     return await db.get(model, row_id, with_for_update={"key_share": True}, populate_existing=True)

@@ -69,9 +69,14 @@ async def person(app, demo_data) -> AsyncIterator[Sign]:
 
 async def at_once(*requests: Awaitable[httpx2.Response]) -> list[int]:
     """Send the requests together; their statuses, none of them a server error."""
-    statuses = [response.status_code for response in await asyncio.gather(*requests)]
-    assert all(status < 500 for status in statuses), statuses
-    return statuses
+    return [answer.status_code for answer in await answers_at_once(*requests)]
+
+
+async def answers_at_once(*requests: Awaitable[httpx2.Response]) -> list[httpx2.Response]:
+    """Send the requests together; their answers, none of them a server error."""
+    answers = list(await asyncio.gather(*requests))
+    assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
+    return answers
 
 
 async def scalar(db, query):
@@ -149,13 +154,15 @@ async def test_a_lead_accepting_two_applicants_for_one_place_at_once_seats_one(d
                 ProjectMember.project_id == project_id, ProjectMember.status == "pending"
             ),
         )
-        await at_once(
+        answers = await answers_at_once(
             *(
                 author.post(f"/projects/{project_id}/members/{member}/decide", accept="1")
                 for member in pending
             )
         )
         assert await seats(db, project_id, "member") == 1, f"round {n}"
+        refused = [answer for answer in answers if answer.status_code == 422]
+        assert len(refused) == 1 and "Il ne reste plus de place dans ce rôle." in refused[0].text
 
 
 async def db_rows(db, query) -> list:
