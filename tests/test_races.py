@@ -87,8 +87,16 @@ async def scalar(db, query):
 # --- projects --------------------------------------------------------------------------------
 
 
-async def launched(author: Person, supporters: list[Person], n: int, **extra: str) -> int:
-    """A project of `author` with one role (`slots` places), supported and launched: its id."""
+async def group_of(person: Sign, count: int) -> list[Person]:
+    """The first `count` learners of the demo's current group 2, signed in."""
+    return [await person(f"apprenant{n}@demo.test") for n in range(1, count + 1)]
+
+
+async def launched(
+    db, author: Person, supporters: list[Person], n: int, **extra: str
+) -> tuple[int, str]:
+    """A project of `author` with one role (`slots0` places), supported and launched: its
+    id, and its role's."""
     fields = {
         "iteration_id": "2", "title": f"Projet {n}", "pitch": "Un projet pour la course",
         "weeks": "4", "role0": "Rédaction", "slots0": "1", "publish": "1", "idem": f"race-{n}",
@@ -100,52 +108,51 @@ async def launched(author: Person, supporters: list[Person], n: int, **extra: st
     for supporter in supporters:
         assert (await supporter.post(f"{path}/support")).status_code == 303
     assert (await author.post(f"{path}/launch")).status_code == 303
-    return int(path.rsplit("/", 1)[1])
+    project_id = int(path.rsplit("/", 1)[1])
+    role = await scalar(db, select(ProjectRole.id).where(ProjectRole.project_id == project_id))
+    return project_id, str(role)
 
 
-async def role_of(db, project_id: int) -> int:
-    return await scalar(db, select(ProjectRole.id).where(ProjectRole.project_id == project_id))
-
-
-async def seats(db, project_id: int, status: str) -> int:
-    query = select(func.count(col(ProjectMember.id))).where(
-        ProjectMember.project_id == project_id,
-        ProjectMember.status == status,
-        col(ProjectMember.role_id).is_not(None),
-    )
-    return await scalar(db, query)
+async def seated(db, project_id: int) -> tuple[int, int]:
+    """How many of the project's role places are taken, and how many people wait for one."""
+    count = {}
+    for status in ("member", "waitlist"):
+        count[status] = await scalar(
+            db,
+            select(func.count(col(ProjectMember.id))).where(
+                ProjectMember.project_id == project_id,
+                ProjectMember.status == status,
+                col(ProjectMember.role_id).is_not(None),
+            ),
+        )
+    return count["member"], count["waitlist"]
 
 
 async def test_two_learners_taking_the_last_place_of_a_role_get_one_place(db, person):
-    author, *others = [await person(f"apprenant{n}@demo.test") for n in range(1, 7)]
+    author, *others = await group_of(person, 6)
     for n in range(ROUNDS):
-        project_id = await launched(author, others[:3], n)
-        role = str(await role_of(db, project_id))
+        project_id, role = await launched(db, author, others[:3], n)
         path = f"/projects/{project_id}/join"
         await at_once(others[3].post(path, role_id=role), others[4].post(path, role_id=role))
-        assert await seats(db, project_id, "member") == 1, f"round {n}"
-        assert await seats(db, project_id, "waitlist") == 1, f"round {n}"
+        assert await seated(db, project_id) == (1, 1), f"round {n}"
 
 
 async def test_places_freed_at_once_go_to_the_next_on_the_waitlist_each(db, person):
-    author, *others = [await person(f"apprenant{n}@demo.test") for n in range(1, 7)]
+    author, *others = await group_of(person, 6)
     for n in range(ROUNDS):
-        project_id = await launched(author, others[:3], n, slots0="2")
-        role = str(await role_of(db, project_id))
+        project_id, role = await launched(db, author, others[:3], n, slots0="2")
         for joining in others:  # two members, then three waiting
             assert (await joining.post(f"/projects/{project_id}/join", role_id=role)).is_redirect
         path = f"/projects/{project_id}/leave"
         # Both members leave, and the first one waiting leaves too.
         await at_once(*(leaving.post(path) for leaving in others[:3]))
-        assert await seats(db, project_id, "member") == 2, f"round {n}"
-        assert await seats(db, project_id, "waitlist") == 0, f"round {n}"
+        assert await seated(db, project_id) == (2, 0), f"round {n}"
 
 
 async def test_a_lead_accepting_two_applicants_for_one_place_at_once_seats_one(db, person):
-    author, *others = [await person(f"apprenant{n}@demo.test") for n in range(1, 7)]
+    author, *others = await group_of(person, 6)
     for n in range(ROUNDS):
-        project_id = await launched(author, others[:3], n, approval="1")
-        role = str(await role_of(db, project_id))
+        project_id, role = await launched(db, author, others[:3], n, approval="1")
         for applicant in others[3:]:
             await applicant.post(f"/projects/{project_id}/join", role_id=role)
         pending = await db_rows(
@@ -160,7 +167,7 @@ async def test_a_lead_accepting_two_applicants_for_one_place_at_once_seats_one(d
                 for member in pending
             )
         )
-        assert await seats(db, project_id, "member") == 1, f"round {n}"
+        assert (await seated(db, project_id))[0] == 1, f"round {n}"
         refused = [answer for answer in answers if answer.status_code == 422]
         assert len(refused) == 1 and "Il ne reste plus de place dans ce rôle." in refused[0].text
 
@@ -171,7 +178,7 @@ async def db_rows(db, query) -> list:
 
 
 async def test_the_last_supports_arriving_together_tell_the_author_once(db, person):
-    author, *others = [await person(f"apprenant{n}@demo.test") for n in range(1, 5)]
+    author, *others = await group_of(person, 4)
     author_id = await scalar(db, select(User.id).where(User.email == "apprenant1@demo.test"))
     for n in range(ROUNDS):
         fields = {"title": f"Projet {n}", "pitch": "Un projet pour la course", "weeks": "4",
@@ -192,7 +199,7 @@ async def test_the_last_supports_arriving_together_tell_the_author_once(db, pers
 
 
 async def test_a_launch_and_a_trainers_decline_at_once_one_of_them_happens(db, person):
-    author, *others = [await person(f"apprenant{n}@demo.test") for n in range(1, 5)]
+    author, *others = await group_of(person, 4)
     trainer = await person("formateur1@demo.test")
     for n in range(ROUNDS):
         fields = {"title": f"Projet {n}", "pitch": "Un projet pour la course", "weeks": "4",
