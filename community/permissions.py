@@ -160,16 +160,19 @@ def can_run_project_board(user: User | None, place: ProjectPlace) -> bool:
     return _seated(user, place)
 
 
-def can_post_in_project(user: User | None, place: ProjectPlace) -> bool:
-    return _seated(user, place)
+def can_post_in_project(user: User | None, place: ProjectPlace, locked: bool) -> bool:
+    """The team writes in its space, unless a trainer locked it: then it is read-only."""
+    return _seated(user, place) and not locked
 
 
 def can_flag_project_message(user: User | None, place: ProjectPlace) -> bool:
     return _seated(user, place)
 
 
-def can_edit_project_message(user: User | None, wrote_it: bool) -> bool:
-    return user is not None and wrote_it
+def can_edit_project_message(user: User | None, wrote_it: bool, hidden: bool, locked: bool) -> bool:
+    """Its author, unless a trainer hid it or locked the space: what a trainer hid or froze
+    stays as the trainer saw it."""
+    return user is not None and wrote_it and not hidden and not locked
 
 
 def can_delete_project_message(user: User | None, wrote_it: bool) -> bool:

@@ -63,6 +63,12 @@ ENROLLED_LEARNER = frozenset({"enrolled learner"})
 SEES_GROUP = TEACHING | ENROLLED_LEARNER
 
 
+def message(*, wrote_it: bool, hidden: bool = False, locked: bool = False) -> dict[str, Any]:
+    """A project message as the person asked about sees it: theirs or not, hidden by a
+    trainer or not, in a locked space or not."""
+    return {"wrote_it": wrote_it, "hidden": hidden, "locked": locked}
+
+
 def help_facts(part: str | None, matched: bool = True) -> dict[str, Any]:
     """A help request as the person asked about sees it: what they are to it, and whether
     a tutor was chosen (the generic facts say nothing of requests)."""
@@ -218,17 +224,36 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "run the board, while waiting": (
         permissions.can_run_project_board, {"place": WAITING}, NOBODY
     ),
-    "post, as a member": (permissions.can_post_in_project, {"place": MEMBER}, SIGNED_IN),
-    "post, while waiting": (permissions.can_post_in_project, {"place": WAITING}, NOBODY),
-    "post, from outside": (permissions.can_post_in_project, {"place": NO_SEAT}, NOBODY),
+    "post, as a member": (
+        permissions.can_post_in_project, {"place": MEMBER, "locked": False}, SIGNED_IN
+    ),
+    "post, in a locked space": (
+        permissions.can_post_in_project, {"place": MEMBER, "locked": True}, NOBODY
+    ),
+    "post, while waiting": (
+        permissions.can_post_in_project, {"place": WAITING, "locked": False}, NOBODY
+    ),
+    "post, from outside": (
+        permissions.can_post_in_project, {"place": NO_SEAT, "locked": False}, NOBODY
+    ),
     "report a message, as a member": (
         permissions.can_flag_project_message, {"place": MEMBER}, SIGNED_IN
     ),
     "report a message, from outside": (
         permissions.can_flag_project_message, {"place": NO_SEAT}, NOBODY
     ),
-    "edit one's message": (permissions.can_edit_project_message, {"wrote_it": True}, SIGNED_IN),
-    "edit someone's message": (permissions.can_edit_project_message, {"wrote_it": False}, NOBODY),
+    "edit one's message": (
+        permissions.can_edit_project_message, message(wrote_it=True), SIGNED_IN
+    ),
+    "edit someone's message": (
+        permissions.can_edit_project_message, message(wrote_it=False), NOBODY
+    ),
+    "edit one's hidden message": (
+        permissions.can_edit_project_message, message(wrote_it=True, hidden=True), NOBODY
+    ),
+    "edit one's message in a locked space": (
+        permissions.can_edit_project_message, message(wrote_it=True, locked=True), NOBODY
+    ),
     "delete one's message": (
         permissions.can_delete_project_message, {"wrote_it": True}, SIGNED_IN
     ),
