@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, permissions
 from community.errors import Forbidden
-from community.i18n import _
+from community.i18n import DISPLAY_TIMEZONE, _
 from community.models import Enrolment, EnrolmentRole, Iteration, JoinCode, Role, User, utcnow
 
 if TYPE_CHECKING:  # groups show their codes and members: imported for types only
@@ -111,9 +111,19 @@ async def enrol(db: AsyncSession, iteration_id: int, user: User, role: Enrolment
             db.add(Enrolment(iteration_id=iteration_id, user_id=user.id, role=role))
 
 
+def _valid_until(iteration: Iteration, now: datetime, days: int) -> datetime:
+    """`days` from now, and never before the group's last day is over: a learner who joins
+    late in the run, or catches up after a break, still gets in with the code on the wall."""
+    after_last_day = datetime.combine(iteration.ends_on + timedelta(days=1), time(0))
+    return max(now + timedelta(days=days), after_last_day.replace(tzinfo=DISPLAY_TIMEZONE))
+
+
 async def issue_code(db: AsyncSession, iteration_id: int, user: User | None, days: int) -> str:
     """A new code for the group; the codes it had stop working."""
     now = utcnow()
+    iteration = await db.get(Iteration, iteration_id)
+    assert iteration is not None
+    expires_at = _valid_until(iteration, now, days)
     for old in await db.exec(
         select(JoinCode).where(
             JoinCode.iteration_id == iteration_id, col(JoinCode.revoked_at).is_(None)
@@ -132,7 +142,7 @@ async def issue_code(db: AsyncSession, iteration_id: int, user: User | None, day
                         code=code,
                         iteration_id=iteration_id,
                         created_by=user.id if user else None,
-                        expires_at=now + timedelta(days=days),
+                        expires_at=expires_at,
                     )
                 )
             return code
