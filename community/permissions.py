@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from community.models import EnrolmentRole, Role, User
@@ -10,10 +11,12 @@ from community.models import EnrolmentRole, Role, User
 
 @dataclass(frozen=True)
 class IterationFacts:
-    """What decides access to an iteration: whose provider it is, and the viewer's enrolment."""
+    """What decides access to an iteration: whose provider it is, and the viewer's enrolment
+    (its role, and when they joined)."""
 
     provider_id: int
     enrolment_role: str | None
+    joined_at: datetime | None = None
 
 
 def is_provider_staff(user: User | None, provider_id: int) -> bool:
@@ -54,6 +57,13 @@ def can_announce(user: User | None, facts: IterationFacts) -> bool:
 def can_give_feedback(user: User | None, facts: IterationFacts) -> bool:
     """Feedback and the live pulse come from the group's learners only."""
     return user is not None and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def can_rate_session(user: User | None, facts: IterationFacts, session_ends_at: datetime) -> bool:
+    """A learner rates the sessions they could have attended: not those over before they
+    joined. Response rates count the same learners (`feedback.review.response_rates`)."""
+    joined = facts.joined_at
+    return can_give_feedback(user, facts) and (joined is None or joined < session_ends_at)
 
 
 def can_review_feedback(user: User | None, facts: IterationFacts) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ PEOPLE: dict[str, tuple[User | None, str | None]] = {
     "admin": (person(Role.ADMIN), None),
 }
 ALL = frozenset(PEOPLE)
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOBODY: frozenset[str] = frozenset()
 LEARNERS = frozenset({"outsider learner", "enrolled learner"})
 STAFF = frozenset({"staff", "admin"})
@@ -44,9 +46,10 @@ def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dic
     """What a rule is asked with: the person, the facts of the group as that person sees
     it, its provider, and whatever the case fixes."""
     user, enrolment = PEOPLE[who]
+    joined_at = given.get("joined_at") if enrolment else None
     known = {
         "user": user,
-        "facts": permissions.IterationFacts(provider_id=PROVIDER, enrolment_role=enrolment),
+        "facts": permissions.IterationFacts(PROVIDER, enrolment, joined_at),
         "provider_id": PROVIDER,
         **given,
     }
@@ -96,6 +99,16 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "edit one's profile": (permissions.can_edit_profile, {}, ALL - {"anonymous"}),
     # feedback, pulse, reports, improvements
     "give feedback": (permissions.can_give_feedback, {}, frozenset({"enrolled learner"})),
+    "rate a session held since joining": (
+        permissions.can_rate_session,
+        {"joined_at": MONDAY, "session_ends_at": MONDAY + timedelta(hours=3)},
+        ENROLLED_LEARNER,
+    ),
+    "rate a session over before joining": (
+        permissions.can_rate_session,
+        {"joined_at": MONDAY, "session_ends_at": MONDAY - timedelta(days=7)},
+        NOBODY,
+    ),
     "review feedback": (permissions.can_review_feedback, {}, TEACHING),
     "review comments": (permissions.can_review_comments, {}, TEACHING),
     "see response rates": (permissions.can_see_response_rates, {}, TEACHING),

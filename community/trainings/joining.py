@@ -74,8 +74,12 @@ async def renew_code(db: AsyncSession, user: User, view: IterationView, days: in
     return await issue_code(db, view.iteration_id, user, days)
 
 
-async def join_with_code(db: AsyncSession, user: User, data: dict[str, str]) -> Iteration:
-    """Enrol a learner in the iteration a code opens. Joining twice is a no-op."""
+async def join_with_code(
+    db: AsyncSession, user: User, data: dict[str, str], *, now: datetime | None = None
+) -> Iteration:
+    """Enrol a learner in the iteration a code opens. Joining twice is a no-op. The moment
+    they join decides which sessions are theirs to rate."""
+    now = now or utcnow()
     values = forms.parse(data, *JOIN_FIELDS)
     if not permissions.can_join_iterations(user):
         # Said on the form rather than refused: a trainer may well try a code they were given.
@@ -86,18 +90,24 @@ async def join_with_code(db: AsyncSession, user: User, data: dict[str, str]) -> 
         raise forms.FormError(
             {"code": _("This code does not exist. Check it with your trainer.")}, data
         )
-    if row.revoked_at is not None or row.expires_at <= utcnow():
+    if row.revoked_at is not None or row.expires_at <= now:
         raise forms.FormError(
             {"code": _("This code has expired. Ask your trainer for the new one.")}, data
         )
     iteration = await db.get(Iteration, row.iteration_id)
     assert iteration is not None and iteration.id is not None
-    await enrol(db, iteration.id, user, EnrolmentRole.LEARNER)
+    await enrol(db, iteration.id, user, EnrolmentRole.LEARNER, now)
     return iteration
 
 
-async def enrol(db: AsyncSession, iteration_id: int, user: User, role: EnrolmentRole) -> None:
-    """Enrol once; a second enrolment is a no-op."""
+async def enrol(
+    db: AsyncSession,
+    iteration_id: int,
+    user: User,
+    role: EnrolmentRole,
+    now: datetime | None = None,
+) -> None:
+    """Enrol once; a second enrolment is a no-op, and keeps the first one's date."""
     assert user.id is not None
     already = select(Enrolment.id).where(
         Enrolment.iteration_id == iteration_id, Enrolment.user_id == user.id
@@ -108,7 +118,12 @@ async def enrol(db: AsyncSession, iteration_id: int, user: User, role: Enrolment
     # refuses the second, and only this savepoint is undone.
     with suppress(IntegrityError):
         async with db.begin_nested():
-            db.add(Enrolment(iteration_id=iteration_id, user_id=user.id, role=role))
+            db.add(
+                Enrolment(
+                    iteration_id=iteration_id, user_id=user.id, role=role,
+                    created_at=now or utcnow(),
+                )
+            )  # fmt: skip
 
 
 def _valid_until(iteration: Iteration, now: datetime, days: int) -> datetime:
