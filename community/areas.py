@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from starlette.routing import BaseRoute
 
 from community.area import Area, Channel, NavEntry, Rule
 from community.models import User
+from community.templating import bdi
 from community.views import (
     accounts,
     announcements,
@@ -70,10 +72,13 @@ def navigation(user: User) -> list[NavEntry]:
     return [entry for entry in NAV if entry.visible(user)]
 
 
-def notification_text(kind: str, subject: str) -> str:
-    """How a notification reads, in the reader's language; an unknown kind shows its subject."""
+def notification_text(kind: str, subject: str) -> Markup:
+    """How a notification reads, in the reader's language; an unknown kind shows its subject.
+    The subject (a name, a title someone chose) is isolated in `<bdi>` within the sentence."""
     text = NOTIFICATIONS.get(kind)
-    return text(subject) if text else subject
+    marker = "\x00"  # where the subject goes: no message or subject contains it
+    sentence = escape(text(marker) if text else marker)
+    return sentence.replace(marker, bdi(subject))
 
 
 def install(environment: Environment) -> None:

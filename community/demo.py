@@ -248,8 +248,10 @@ async def _enrol(
     await trainings.add_trainer(session, staff, view, trainer.id)
     code = await trainings.current_code(session, iteration)
     assert code is not None
+    # The demo's learners were there from the group's first day, long before the demo ran.
+    first_day = datetime.combine(iteration.starts_on, time(8, 0), DISPLAY_TIMEZONE)
     for learner in learners:
-        await trainings.join_with_code(session, learner, {"code": code.code})
+        await trainings.join_with_code(session, learner, {"code": code.code}, now=first_day)
     await session.commit()
 
 

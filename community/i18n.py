@@ -128,7 +128,9 @@ def session_time(start: datetime, end: datetime) -> str:
 
 
 def show_number(value: float, digits: int = 1) -> str:
-    """3,8 in French, 3.8 in English."""
+    """3,8 in French, 3.8 in English; what rounds to zero is 0,0, never -0,0."""
+    if round(value, digits) == 0:
+        value = 0.0
     return _pattern(digits).apply(value, babel_locale())
 
 
@@ -142,8 +144,10 @@ def show_percent(value: float) -> str:
 
 
 def show_signed(value: float) -> str:
-    """+0,6 or −0,4: a change, with its sign."""
-    sign = "+" if value >= 0 else "−"
+    """+0,6 or −0,4: a change, with its sign; no change at all (0,0) has none."""
+    if round(value, 1) == 0:
+        return show_number(0.0)
+    sign = "+" if value > 0 else "−"
     return sign + show_number(abs(value))
 
 

@@ -409,6 +409,8 @@ class Project(SQLModel, table=True):
     # Open to every learner of the provider, not only to the group it was proposed in.
     community: bool = False
     locked: bool = False
+    # Why a trainer locked the space: its members read it where the message box was.
+    locked_reason: str = Field(default="", max_length=300)
     slow_mode_seconds: int = 0
     created_at: datetime = Field(default_factory=utcnow)
 

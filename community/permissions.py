@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from community.models import EnrolmentRole, Role, User
@@ -10,10 +11,12 @@ from community.models import EnrolmentRole, Role, User
 
 @dataclass(frozen=True)
 class IterationFacts:
-    """What decides access to an iteration: whose provider it is, and the viewer's enrolment."""
+    """What decides access to an iteration: whose provider it is, and the viewer's enrolment
+    (its role, and when they joined)."""
 
     provider_id: int
     enrolment_role: str | None
+    joined_at: datetime | None = None
 
 
 def is_provider_staff(user: User | None, provider_id: int) -> bool:
@@ -54,6 +57,13 @@ def can_announce(user: User | None, facts: IterationFacts) -> bool:
 def can_give_feedback(user: User | None, facts: IterationFacts) -> bool:
     """Feedback and the live pulse come from the group's learners only."""
     return user is not None and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def can_rate_session(user: User | None, facts: IterationFacts, session_ends_at: datetime) -> bool:
+    """A learner rates the sessions they could have attended: not those over before they
+    joined. Response rates count the same learners (`feedback.review.response_rates`)."""
+    joined = facts.joined_at
+    return can_give_feedback(user, facts) and (joined is None or joined < session_ends_at)
 
 
 def can_review_feedback(user: User | None, facts: IterationFacts) -> bool:
@@ -160,16 +170,19 @@ def can_run_project_board(user: User | None, place: ProjectPlace) -> bool:
     return _seated(user, place)
 
 
-def can_post_in_project(user: User | None, place: ProjectPlace) -> bool:
-    return _seated(user, place)
+def can_post_in_project(user: User | None, place: ProjectPlace, locked: bool) -> bool:
+    """The team writes in its space, unless a trainer locked it: then it is read-only."""
+    return _seated(user, place) and not locked
 
 
 def can_flag_project_message(user: User | None, place: ProjectPlace) -> bool:
     return _seated(user, place)
 
 
-def can_edit_project_message(user: User | None, wrote_it: bool) -> bool:
-    return user is not None and wrote_it
+def can_edit_project_message(user: User | None, wrote_it: bool, hidden: bool, locked: bool) -> bool:
+    """Its author, unless a trainer hid it or locked the space: what a trainer hid or froze
+    stays as the trainer saw it."""
+    return user is not None and wrote_it and not hidden and not locked
 
 
 def can_delete_project_message(user: User | None, wrote_it: bool) -> bool:

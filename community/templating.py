@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -28,6 +29,22 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={asset_version(path)}"
 
 
+def bdi(name: object) -> Markup:
+    """A name someone chose, among other words: inside `<bdi>`, its own direction (even a
+    right-to-left override, U+202E) cannot reorder the text around it."""
+    return Markup("<bdi>{}</bdi>").format(name)
+
+
+# The controls that set a direction (U+202A-U+202E, U+2066-U+2069).
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def plain_name(name: object) -> str:
+    """The same where markup cannot go (a title, an attribute, an option): without the
+    direction controls, which have nothing to reorder in a name alone."""
+    return str(name).translate(BIDI_CONTROLS)
+
+
 def make_environment(folder: Path = TEMPLATES) -> Environment:
     env = Environment(
         loader=FileSystemLoader(folder),
@@ -44,6 +61,8 @@ def make_environment(folder: Path = TEMPLATES) -> Environment:
     env.filters.update(
         date=i18n.show_date,
         datetime=i18n.show_datetime,
+        bdi=bdi,
+        plain_name=plain_name,
         number=i18n.show_number,
         percent=i18n.show_percent,
         signed=i18n.show_signed,

@@ -17,6 +17,7 @@ from community.models import (
     FeedbackAnswer,
     FeedbackRating,
     FeedbackReceipt,
+    Iteration,
     Notification,
     PulseTap,
     User,
@@ -26,7 +27,7 @@ from community.views import feedback as feedback_views
 from community.views import improvements as improvement_views
 from community.views import pulse as pulse_views
 from tests.conftest import make_client
-from tests.helpers import post_form, sign_in
+from tests.helpers import post_form, sign_in, sign_up
 
 LATEST = "Situations d'urgence"  # group 2's last session: six days ago, feedback still open
 EARLIER = "Relation d'aide"  # thirteen days ago: closed
@@ -43,6 +44,18 @@ async def session_id(db, title: str, iteration_id: int = 2) -> int:
 async def count(db, column, *where) -> int:
     async with db.session() as session:
         return (await session.exec(select(func.count(column)).where(*where))).one()
+
+
+async def join_code(db, iteration_id: int) -> str:
+    async with db.session() as session:
+        code = await trainings.current_code(session, await session.get(Iteration, iteration_id))
+    assert code is not None
+    return code.code
+
+
+async def _user(db, email: str) -> User:
+    async with db.session() as session:
+        return (await session.exec(select(User).where(User.email == email))).one()
 
 
 async def give(client, sid: int, **fields: str):
@@ -211,6 +224,30 @@ async def test_reminders_come_once_per_session_and_at_most_three_a_week(client, 
     assert await count(db, col(Notification.id), Notification.user_id == user.id) == 3
     page = await client.get("/notifications")
     assert "Donnez votre avis sur" in page.text
+
+
+async def test_a_newcomer_is_not_asked_about_sessions_held_before_they_joined(
+    client, db, demo_data
+):
+    sid = await session_id(db, LATEST)  # six days ago, still open to the group's learners
+    async with db.session() as session:
+        before = (await feedback.response_rates(session, 2))[sid]
+    await sign_up(client, "nouvelle@example.fr", "Nouvelle Venue")
+    await post_form(client, "/join", {"code": await join_code(db, 2)}, page="/join")
+
+    assert "Votre avis, en 15 secondes" not in (await client.get("/")).text
+    assert f"/sessions/{sid}/feedback" not in (await client.get("/iterations/2")).text
+    await client.get("/notifications")  # where reminders are sent
+    newcomer = await _user(db, "nouvelle@example.fr")
+    assert await count(db, col(Notification.id), Notification.user_id == newcomer.id) == 0
+    form = await client.get(f"/sessions/{sid}/feedback")
+    assert "Vous avez rejoint le groupe après cette séance" in form.text
+    assert 'name="overall"' not in form.text
+    refused = await give(client, sid, overall="5")
+    assert refused.status_code == 422 and "Vous avez rejoint le groupe" in refused.text
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.user_id == newcomer.id) == 0
+    async with db.session() as session:
+        assert (await feedback.response_rates(session, 2))[sid] == before  # six, not seven
 
 
 async def test_trainers_see_response_rates_never_names(client, db, demo_data):

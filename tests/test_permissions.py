@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -34,6 +35,7 @@ PEOPLE: dict[str, tuple[User | None, str | None]] = {
     "admin": (person(Role.ADMIN), None),
 }
 ALL = frozenset(PEOPLE)
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NOBODY: frozenset[str] = frozenset()
 LEARNERS = frozenset({"outsider learner", "enrolled learner"})
 STAFF = frozenset({"staff", "admin"})
@@ -44,9 +46,10 @@ def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dic
     """What a rule is asked with: the person, the facts of the group as that person sees
     it, its provider, and whatever the case fixes."""
     user, enrolment = PEOPLE[who]
+    joined_at = given.get("joined_at") if enrolment else None
     known = {
         "user": user,
-        "facts": permissions.IterationFacts(provider_id=PROVIDER, enrolment_role=enrolment),
+        "facts": permissions.IterationFacts(PROVIDER, enrolment, joined_at),
         "provider_id": PROVIDER,
         **given,
     }
@@ -61,6 +64,12 @@ AUTHOR = permissions.ProjectPlace(is_author=True, joined=True, is_member=True, i
 SIGNED_IN = ALL - {"anonymous"}
 ENROLLED_LEARNER = frozenset({"enrolled learner"})
 SEES_GROUP = TEACHING | ENROLLED_LEARNER
+
+
+def message(*, wrote_it: bool, hidden: bool = False, locked: bool = False) -> dict[str, Any]:
+    """A project message as the person asked about sees it: theirs or not, hidden by a
+    trainer or not, in a locked space or not."""
+    return {"wrote_it": wrote_it, "hidden": hidden, "locked": locked}
 
 
 def help_facts(part: str | None, matched: bool = True) -> dict[str, Any]:
@@ -90,6 +99,16 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "edit one's profile": (permissions.can_edit_profile, {}, ALL - {"anonymous"}),
     # feedback, pulse, reports, improvements
     "give feedback": (permissions.can_give_feedback, {}, frozenset({"enrolled learner"})),
+    "rate a session held since joining": (
+        permissions.can_rate_session,
+        {"joined_at": MONDAY, "session_ends_at": MONDAY + timedelta(hours=3)},
+        ENROLLED_LEARNER,
+    ),
+    "rate a session over before joining": (
+        permissions.can_rate_session,
+        {"joined_at": MONDAY, "session_ends_at": MONDAY - timedelta(days=7)},
+        NOBODY,
+    ),
     "review feedback": (permissions.can_review_feedback, {}, TEACHING),
     "review comments": (permissions.can_review_comments, {}, TEACHING),
     "see response rates": (permissions.can_see_response_rates, {}, TEACHING),
@@ -218,17 +237,36 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "run the board, while waiting": (
         permissions.can_run_project_board, {"place": WAITING}, NOBODY
     ),
-    "post, as a member": (permissions.can_post_in_project, {"place": MEMBER}, SIGNED_IN),
-    "post, while waiting": (permissions.can_post_in_project, {"place": WAITING}, NOBODY),
-    "post, from outside": (permissions.can_post_in_project, {"place": NO_SEAT}, NOBODY),
+    "post, as a member": (
+        permissions.can_post_in_project, {"place": MEMBER, "locked": False}, SIGNED_IN
+    ),
+    "post, in a locked space": (
+        permissions.can_post_in_project, {"place": MEMBER, "locked": True}, NOBODY
+    ),
+    "post, while waiting": (
+        permissions.can_post_in_project, {"place": WAITING, "locked": False}, NOBODY
+    ),
+    "post, from outside": (
+        permissions.can_post_in_project, {"place": NO_SEAT, "locked": False}, NOBODY
+    ),
     "report a message, as a member": (
         permissions.can_flag_project_message, {"place": MEMBER}, SIGNED_IN
     ),
     "report a message, from outside": (
         permissions.can_flag_project_message, {"place": NO_SEAT}, NOBODY
     ),
-    "edit one's message": (permissions.can_edit_project_message, {"wrote_it": True}, SIGNED_IN),
-    "edit someone's message": (permissions.can_edit_project_message, {"wrote_it": False}, NOBODY),
+    "edit one's message": (
+        permissions.can_edit_project_message, message(wrote_it=True), SIGNED_IN
+    ),
+    "edit someone's message": (
+        permissions.can_edit_project_message, message(wrote_it=False), NOBODY
+    ),
+    "edit one's hidden message": (
+        permissions.can_edit_project_message, message(wrote_it=True, hidden=True), NOBODY
+    ),
+    "edit one's message in a locked space": (
+        permissions.can_edit_project_message, message(wrote_it=True, locked=True), NOBODY
+    ),
     "delete one's message": (
         permissions.can_delete_project_message, {"wrote_it": True}, SIGNED_IN
     ),

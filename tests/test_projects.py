@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlmodel import col, func, select
 
+import realtime
 from community import projects
 from community.models import (
     Message,
@@ -18,6 +19,7 @@ from community.models import (
     Task,
     User,
 )
+from realtime import log as event_log
 from tests.helpers import post_form, sign_in
 
 PROPOSAL = {
@@ -203,6 +205,75 @@ async def test_discussion_mentions_edit_delete_flag_hide_and_audit(client, db, d
     locked = await post_form(client, f"{path}/messages", {"body": "Encore moi"}, page=path)
     assert locked.status_code == 422 and "lecture seule" in locked.text
     assert (await client.get(f"{path}/audit")).status_code == 403  # learners cannot read it
+
+
+async def _body_of(db, message_id: str) -> str:
+    async with db.session() as session:
+        message = await session.get(Message, int(message_id))
+        assert message is not None
+        return message.body
+
+
+async def test_a_locked_space_tells_members_why_and_takes_away_every_way_to_write(
+    client, db, demo_data
+):
+    path = await launched(client, db)
+    await post_form(client, f"{path}/messages", {"body": "On se voit lundi"}, page=path)
+    message = first_message((await client.get(path)).text)
+    await _as(client, "formateur1@demo.test", path)
+    reason = "Pause <b>jusqu'à</b> lundi"
+    await post_form(
+        client, f"{path}/space", {"locked": "1", "slow": "0", "reason": reason}, page=path
+    )
+
+    page = (await _as(client, "apprenant1@demo.test", path)).text
+    assert f'action="{path}/messages"' not in page  # neither the message box nor a reply
+    assert "Répondre" not in page and f"{path}/messages/{message}/edit" not in page
+    assert "Cet espace est en lecture seule : un·e formateur·rice l'a verrouillé." in page
+    assert "Motif : Pause &lt;b&gt;jusqu&#39;à&lt;/b&gt; lundi" in page
+    edited = await post_form(
+        client, f"{path}/messages/{message}/edit", {"body": "Changé"}, page=path
+    )
+    assert edited.status_code == 422 and "lecture seule" in edited.text
+    assert await _body_of(db, message) == "On se voit lundi"
+
+
+async def test_locking_a_space_makes_open_pages_fetch_the_message_box_again(client, db, demo_data):
+    path = await launched(client, db)
+    project_id = path.rsplit("/", 1)[1]
+    region = f"{path}?region=compose"
+    partial = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    assert 'class="compose"' in (await client.get(region, headers=partial)).text
+    channel = projects.channel(int(project_id))
+    async with db.session() as session:
+        before = await realtime.last_seq(session, channel)
+    await _as(client, "formateur1@demo.test", path)
+    await post_form(client, f"{path}/space", {"locked": "1", "slow": "0"}, page=path)
+
+    async with db.session() as session:
+        pushed = await event_log.since(session, channel, before, limit=100)
+    assert pushed and any(f'hx-target="#compose-{project_id}"' in e.content for e in pushed)
+    await as_person(client, "apprenant1@demo.test")
+    fetched = (await client.get(region, headers=partial)).text
+    assert 'class="compose"' not in fetched and "lecture seule" in fetched
+
+
+async def test_a_hidden_message_cannot_be_edited_by_its_author(client, db, demo_data):
+    path = await launched(client, db)
+    await post_form(client, f"{path}/messages", {"body": "Hors sujet"}, page=path)
+    message = first_message((await client.get(path)).text)
+    await _as(client, "formateur1@demo.test", path)
+    await post_form(
+        client, f"{path}/messages/{message}/hide", {"reason": "Restons concentrés"}, page=path
+    )
+
+    page = (await _as(client, "apprenant1@demo.test", path)).text
+    assert f"{path}/messages/{message}/edit" not in page
+    edited = await post_form(
+        client, f"{path}/messages/{message}/edit", {"body": "Autre chose"}, page=path
+    )
+    assert edited.status_code == 403
+    assert await _body_of(db, message) == "Hors sujet"
 
 
 async def test_slow_mode_spaces_messages(client, db, demo_data):

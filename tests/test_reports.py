@@ -36,6 +36,32 @@ async def test_the_demo_report_shows_results_above_the_threshold(client, demo_da
     assert "en hausse" in compare.text  # the demo's story: the pace got better
 
 
+SELECTED = re.compile(r'<select id="compare-([ab])" name="[ab]">.*?value="([^"]+)" selected', re.S)
+
+
+async def test_the_group_comparison_offers_two_groups_of_one_training_by_default(client, demo_data):
+    await sign_in(client, "organisme@demo.test")
+    chosen = dict(SELECTED.findall((await client.get("/reports")).text))
+    assert chosen == {"a": "it:1", "b": "it:2"}  # the earlier group of a training, then the later
+    compared = await client.get(f"/reports/compare?a={chosen['a']}&b={chosen['b']}")
+    assert compared.status_code == 200 and "Rythme" in compared.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a=it:1&b=it:3", "Choisissez deux groupes de la même formation"),
+        ("a=it:2&b=it:2", "Choisissez deux groupes différents."),
+        ("a=format:classic&b=format:classic", "Choisissez deux formats différents."),
+    ],
+)
+async def test_a_comparison_that_cannot_be_made_says_why(client, demo_data, query, message):
+    await sign_in(client, "organisme@demo.test")
+    refused = await client.get(f"/reports/compare?{query}")
+    assert refused.status_code == 422
+    assert message in refused.text and "Page introuvable" not in refused.text
+
+
 async def test_running_totals_match_the_answers(db, demo_data):
     async with db.session() as session:
         connection = await session.connection()

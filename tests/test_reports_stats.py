@@ -7,6 +7,7 @@ import math
 import pytest
 from scipy import stats as scipy_stats
 
+from community import i18n
 from community.reports import MIN_TO_CONCLUDE, Stat, compare
 
 
@@ -73,3 +74,22 @@ def test_identical_answers_need_no_test():
     same = stat_of([4] * 30)
     assert compare(same, same).direction == "same"
     assert compare(same, stat_of([5] * 30)).direction == "up"
+
+
+def test_intervals_are_never_drawn_outside_the_scale():
+    few_and_high = stat_of([5, 5, 4])  # Student's t on 2 degrees of freedom reaches past 6
+    assert few_and_high.ci95[0] >= 1 and few_and_high.ci95[1] == 5
+    assert stat_of([1, 1, 2]).ci95[0] == 1
+    before = stat_of([1] * 19 + [5])
+    after = stat_of([5] * MIN_TO_CONCLUDE)
+    comparison = compare(before, after)
+    assert comparison.difference_ci is not None
+    assert comparison.difference_ci[1] == 4  # two means of 1 to 5 differ by 4 at most
+
+
+@pytest.mark.parametrize("value", [-0.04, -0.0, 0.0, 0.04])
+def test_a_difference_that_rounds_to_zero_shows_no_sign(value):
+    i18n.set_locale("fr")
+    assert i18n.show_number(value) == "0,0"
+    assert i18n.show_signed(value) == "0,0"
+    assert i18n.show_signed(-0.4) == "−0,4" and i18n.show_signed(0.6) == "+0,6"

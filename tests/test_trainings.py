@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel import col, func, select
 
 from community import trainings
+from community.i18n import DISPLAY_TIMEZONE
 from community.models import CourseSession, Enrolment, Iteration, JoinCode, Training, User, utcnow
 from tests.helpers import post_form, sign_in, sign_up
 
@@ -48,6 +49,22 @@ async def test_a_new_learner_joins_with_a_code_typed_loosely(client, db, demo_da
     again = await post_form(client, "/join", {"code": code}, page="/join")
     assert again.status_code == 303
     assert await enrolments(db, 2) == 6 + 1 + 1  # learners, the newcomer once, the trainer
+
+
+async def test_a_join_code_stays_valid_until_the_last_day_of_a_long_group_is_over(db, demo_data):
+    async with db.session() as session:
+        staff = (await session.exec(select(User).where(User.email == "organisme@demo.test"))).one()
+        training = await session.get(Training, 1)
+        assert training is not None
+        start = utcnow().date()
+        last_day = start + timedelta(days=300)
+        data = {"name": "Promotion longue", "starts_on": str(start), "ends_on": str(last_day)}
+        group = await trainings.create_iteration(session, staff, training, data, code_days=120)
+        code = await trainings.current_code(session, group)
+        await session.commit()
+    assert code is not None
+    evening_of_last_day = datetime.combine(last_day, time(23, 59), DISPLAY_TIMEZONE)
+    assert code.expires_at > evening_of_last_day
 
 
 async def test_wrong_expired_and_renewed_codes_are_refused_with_a_reason(client, db, demo_data):

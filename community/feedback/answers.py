@@ -76,6 +76,11 @@ class SessionView:
     def is_open(self, now: datetime) -> bool:
         return is_open(self.session, now)
 
+    def joined_after(self, user: User) -> bool:
+        """The session was over before this learner joined the group: not theirs to rate."""
+        facts = self.group.facts
+        return not permissions.can_rate_session(user, facts, self.session.ends_at)
+
 
 def is_open(session: CourseSession, now: datetime) -> bool:
     """Feedback opens when the session starts and closes a week after it ends."""
@@ -135,6 +140,11 @@ async def submit(
     if not permissions.can_give_feedback(user, view.group.facts):
         raise Forbidden
     now = now or utcnow()
+    if view.joined_after(user):
+        raise forms.FormError(
+            {"ratings": _("You joined the group after this session: it is not yours to rate.")},
+            data,
+        )
     if not view.is_open(now):
         raise forms.FormError({"ratings": _("Feedback on this session is closed.")}, data)
     dimensions = await dimensions_of(db, view.group.training.id or 0)

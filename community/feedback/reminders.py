@@ -35,7 +35,8 @@ class Pending:
 
 
 async def pending(db: AsyncSession, user: User, now: datetime | None = None) -> list[Pending]:
-    """Sessions of the learner's groups that are over, still open, and not answered yet."""
+    """Sessions of the learner's groups that are over, still open, and not answered yet;
+    not those over before they joined (`permissions.can_rate_session`)."""
     now = now or utcnow()
     answered = select(FeedbackReceipt.session_id).where(FeedbackReceipt.user_id == user.id)
     rows = await db.exec(
@@ -48,6 +49,7 @@ async def pending(db: AsyncSession, user: User, now: datetime | None = None) -> 
             Enrolment.role == EnrolmentRole.LEARNER,
             col(CourseSession.ends_at) <= now,
             col(CourseSession.ends_at) >= now - WINDOW,
+            col(CourseSession.ends_at) > Enrolment.created_at,
             col(CourseSession.id).not_in(answered),
         )
         .order_by(col(CourseSession.ends_at).desc())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -39,21 +39,31 @@ def decisions() -> list[tuple[CommentStatus, str]]:
 
 
 async def response_rates(db: AsyncSession, iteration_id: int) -> dict[int, tuple[int, int]]:
-    """Per session: how many learners answered, out of how many. Counts only, never who."""
-    learners = (
-        await db.exec(
-            select(func.count(col(Enrolment.id))).where(
-                Enrolment.iteration_id == iteration_id, Enrolment.role == EnrolmentRole.LEARNER
-            )
+    """Per session: how many learners answered, out of how many were in the group by its
+    end (those who joined later were never asked). Counts only, never who."""
+    enrolled = await db.exec(
+        select(CourseSession.id, func.count(col(Enrolment.id)))
+        .outerjoin(
+            Enrolment,
+            and_(
+                col(Enrolment.iteration_id) == CourseSession.iteration_id,
+                col(Enrolment.role) == EnrolmentRole.LEARNER,
+                col(Enrolment.created_at) < CourseSession.ends_at,
+            ),
         )
-    ).one()
+        .where(CourseSession.iteration_id == iteration_id)
+        .group_by(col(CourseSession.id))
+    )
+    learners = dict(enrolled.all())
     rows = await db.exec(
         select(CourseSession.id, func.count(col(FeedbackReceipt.id)))
         .outerjoin(FeedbackReceipt, col(FeedbackReceipt.session_id) == CourseSession.id)
         .where(CourseSession.iteration_id == iteration_id)
         .group_by(col(CourseSession.id))
     )
-    return {session_id or 0: (answered, learners) for session_id, answered in rows}
+    return {
+        session_id or 0: (answered, learners.get(session_id, 0)) for session_id, answered in rows
+    }
 
 
 async def rates_for(
@@ -72,7 +82,7 @@ class OnGroupPage:
     can_give: bool
     can_see_rates: bool
     rates: dict[int, tuple[int, int]]
-    open_sessions: set[int]
+    open_sessions: set[int]  # open, and this reader's to rate
 
 
 async def on_group_page(db: AsyncSession, user: User, view: IterationView) -> OnGroupPage:
@@ -82,7 +92,11 @@ async def on_group_page(db: AsyncSession, user: User, view: IterationView) -> On
         can_give=permissions.can_give_feedback(user, view.facts),
         can_see_rates=permissions.can_see_response_rates(user, view.facts),
         rates=await rates_for(db, user, view),
-        open_sessions={s.id or 0 for s in sessions if is_open(s, now)},
+        open_sessions={
+            s.id or 0
+            for s in sessions
+            if is_open(s, now) and permissions.can_rate_session(user, view.facts, s.ends_at)
+        },
     )
 
 

@@ -104,9 +104,14 @@ class ProjectView:
 
     @property
     def can_post(self) -> bool:
-        return self._at(
-            ProjectStatus.ACTIVE, permissions.can_post_in_project(self.user, self.place)
-        )
+        allowed = permissions.can_post_in_project(self.user, self.place, self.project.locked)
+        return self._at(ProjectStatus.ACTIVE, allowed)
+
+    @property
+    def read_only(self) -> bool:
+        """A member who would write here but for the trainer's lock: they are told why."""
+        unlocked = permissions.can_post_in_project(self.user, self.place, locked=False)
+        return self._at(ProjectStatus.ACTIVE, unlocked) and self.project.locked
 
     @property
     def can_flag(self) -> bool:
@@ -125,13 +130,15 @@ class ProjectView:
     def wrote(self, message: Message) -> bool:
         return message.author_id == self.user.id
 
-    def can_edit_message(self, message: Message) -> bool:
-        """Its author, for a while, unless a trainer hid it."""
-        return (
-            permissions.can_edit_project_message(self.user, self.wrote(message))
-            and message.hidden_reason is None
-            and utcnow() - message.created_at < EDIT_WINDOW
+    def may_edit_message(self, message: Message) -> bool:
+        hidden = message.hidden_reason is not None
+        return permissions.can_edit_project_message(
+            self.user, self.wrote(message), hidden, self.project.locked
         )
+
+    def can_edit_message(self, message: Message) -> bool:
+        """What the page offers: the rule, for a while after the message was sent."""
+        return self.may_edit_message(message) and utcnow() - message.created_at < EDIT_WINDOW
 
     def can_delete_message(self, message: Message) -> bool:
         allowed = permissions.can_delete_project_message(self.user, self.wrote(message))

@@ -9,7 +9,7 @@ from community.models import Project
 from community.templating import refetch_nudge
 
 # The regions of a project's page that a change makes open pages fetch again.
-REGIONS = ("head", "members", "board", "messages")
+REGIONS = ("head", "members", "board", "compose", "messages")
 
 
 def channel(project_id: int) -> str:

@@ -26,6 +26,7 @@ MENTION = re.compile(r"@([\w\-]+)", re.UNICODE)
 
 async def post(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> None:
     """A message, or a reply; those mentioned by first name (@Amina) are told."""
+    _refuse_if_read_only(view, data)
     require(view.can_post)
     if not view.can_moderate:
         await _check_pace(db, view, data)
@@ -46,14 +47,18 @@ async def post(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> Non
     await nudge(db, project, "messages")
 
 
-async def _check_pace(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> None:
-    """A locked space is read-only, and a slow one spaces each person's messages; the
-    trainers who set them keep speaking."""
-    project = view.project
-    if project.locked:
+def _refuse_if_read_only(view: ProjectView, data: dict[str, str]) -> None:
+    """A locked space is read-only: said in words to a member whose page was open before
+    the lock, rather than a bare refusal."""
+    if view.read_only:
         raise forms.FormError(
             {"body": _("This space is locked: it can be read, not written in.")}, data
         )
+
+
+async def _check_pace(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> None:
+    """A slow space spaces each person's messages; the trainers who set it keep speaking."""
+    project = view.project
     if not project.slow_mode_seconds:
         return
     last = (
@@ -132,7 +137,9 @@ async def message_in(db: AsyncSession, view: ProjectView, message_id: int) -> Me
 
 async def edit(db: AsyncSession, view: ProjectView, message_id: int, data: dict[str, str]) -> None:
     message = await message_in(db, view, message_id)
-    require(permissions.can_edit_project_message(view.user, view.wrote(message)))
+    if view.wrote(message):
+        _refuse_if_read_only(view, data)
+    require(view.may_edit_message(message))
     if utcnow() - message.created_at > EDIT_WINDOW:
         raise forms.FormError({"body": _("Messages can be edited during 15 minutes.")}, data)
     message.body = forms.parse(data, MESSAGE)["body"]

@@ -89,11 +89,12 @@ async def set_space(db: AsyncSession, view: ProjectView, data: dict[str, str]) -
     require(view.can_moderate)
     values = forms.parse({"slow": str(SlowMode.OFF.value), **data}, *SPACE_FIELDS)
     view.project.locked = data.get("locked") == "1"
+    view.project.locked_reason = values["reason"] if view.project.locked else ""
     view.project.slow_mode_seconds = int(values["slow"])
     db.add(view.project)
     detail = f"locked={view.project.locked} slow={values['slow']}"
     _record(db, view, ModerationAction.SPACE, detail, values["reason"])
-    await nudge(db, view.project, "head", "messages")
+    await nudge(db, view.project, "head", "compose", "messages")
 
 
 async def remove_member(

@@ -45,8 +45,18 @@ async def _messages(db: AsyncSession, view: ProjectView) -> dict[str, Any]:
     }
 
 
+async def _compose(db: AsyncSession, view: ProjectView) -> dict[str, Any]:
+    return {}  # the message box, or why there is none, needs only the project and the person
+
+
 # What each live region of the page reads: a region fetched again alone reads only its own.
-REGION_PARTS = {"head": _head, "members": _members, "board": _board, "messages": _messages}
+REGION_PARTS = {
+    "head": _head,
+    "members": _members,
+    "board": _board,
+    "compose": _compose,
+    "messages": _messages,
+}
 
 
 async def page_context(

@@ -11,13 +11,13 @@ from scipy import stats as scipy_stats
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import permissions
+from community import forms, permissions
 from community.errors import NotFound
 from community.feedback import DEFAULT_DIMENSIONS, dimension_name, dimensions_of
 from community.i18n import _
 from community.models import FeedbackDimension, Iteration, Provider, Training, TrainingFormat, User
 from community.reports.publication import ReportView, summary_of
-from community.reports.summaries import NO_ANSWERS, Stat, summarise, t975
+from community.reports.summaries import NO_ANSWERS, SCALE, Stat, summarise, t975
 from community.trainings import provider_of
 
 MIN_TO_CONCLUDE = 20  # answers on each side before a comparison says anything
@@ -81,12 +81,12 @@ def compare(before: Stat | None, after: Stat | None) -> Comparison:
         )
     df = (v1 + v2) ** 2 / (v1**2 / (before.count - 1) + v2**2 / (after.count - 1))
     half = t975(df) * se
+    widest = SCALE[1] - SCALE[0]  # two means on the scale differ by no more than its width
     result = scipy_stats.ttest_ind_from_stats(
         after.mean, after.sd, after.count, before.mean, before.sd, before.count, equal_var=False
     )
-    return Comparison(
-        before, after, difference, (difference - half, difference + half), float(result.pvalue)
-    )
+    interval = (max(difference - half, -widest), min(difference + half, widest))
+    return Comparison(before, after, difference, interval, float(result.pvalue))
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,17 @@ class ComparisonRow:
 async def compare_groups(
     db: AsyncSession, first: ReportView, second: ReportView
 ) -> list[ComparisonRow]:
-    """Two groups of one training, criterion by criterion; both reports must be readable,
-    and groups of different trainings have nothing to compare."""
+    """Two groups of one training, criterion by criterion; both reports must be readable.
+    Groups of different trainings are rated on different criteria: the reader is told so."""
+    chosen = {"a": f"it:{first.group.iteration_id}", "b": f"it:{second.group.iteration_id}"}
+    if first.group.iteration_id == second.group.iteration_id:
+        raise forms.FormError({"compare": _("Choose two different groups.")}, chosen)
     if first.group.training.id != second.group.training.id:
-        raise NotFound
+        message = _(
+            "Choose two groups of the same training: groups of different trainings are not "
+            "rated on the same criteria."
+        )
+        raise forms.FormError({"compare": message}, chosen)
     before = await summary_of(db, first)
     after = await summary_of(db, second)
     return [
@@ -118,6 +125,9 @@ async def compare_formats(
     provider = await provider_of(db, user)
     if provider is None or not permissions.can_compare_formats(user, provider.id or 0):
         raise NotFound
+    if first == second:
+        chosen = {"a": f"format:{first}", "b": f"format:{second}"}
+        raise forms.FormError({"formats": _("Choose two different formats.")}, chosen)
     pooled = [await _pool(db, provider, first), await _pool(db, provider, second)]
     return [
         ComparisonRow(_default_name(key), compare(pooled[0].get(key), pooled[1].get(key)))

@@ -82,6 +82,16 @@ class Index:
     can_set_threshold: bool
     can_read_evidence: bool
 
+    @property
+    def default_pair(self) -> tuple[int, int] | None:
+        """What the group comparison offers first: the two latest groups of the first
+        training that has two, the earlier one as before."""
+        by_training: dict[int, list[int]] = {}
+        for iteration, training in self.groups:  # the latest group of each training first
+            by_training.setdefault(training.id or 0, []).append(iteration.id or 0)
+        pairs = [(ids[1], ids[0]) for ids in by_training.values() if len(ids) > 1]
+        return pairs[0] if pairs else None
+
 
 async def index(db: AsyncSession, user: User) -> Index:
     """Staff follow every group of their provider; trainers, the groups they teach."""

@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community.feedback import WINDOW, dimension_name, dimensions_of
 from community.models import CommentStatus, CourseSession, FeedbackAggregate, FeedbackAnswer, utcnow
 
+SCALE = (1, 5)  # the ratings' scale (`feedback.Rating`)
 MIN_THRESHOLD = 5  # the floor: no provider may show figures from fewer answers
 MAX_THRESHOLD = 50
 
@@ -47,11 +48,12 @@ class Stat:
 
     @property
     def ci95(self) -> tuple[float, float]:
-        """The mean's 95% confidence interval (Student's t)."""
+        """The mean's 95% confidence interval (Student's t), within the scale: a mean of
+        ratings from 1 to 5 lies nowhere else, however few the answers."""
         if self.count < 2:
             return (self.mean, self.mean)
         half = t975(self.count - 1) * self.sd / math.sqrt(self.count)
-        return (self.mean - half, self.mean + half)
+        return (max(self.mean - half, SCALE[0]), min(self.mean + half, SCALE[1]))
 
     def __add__(self, other: Stat) -> Stat:
         return Stat(

@@ -91,14 +91,18 @@ async def iteration_view(db: AsyncSession, user: User | None, iteration_id: int)
         raise NotFound
     training = await db.get(Training, iteration.training_id)
     assert training is not None
-    role = (
+    enrolment = (
         await db.exec(
-            select(Enrolment.role).where(
+            select(Enrolment).where(
                 Enrolment.iteration_id == iteration_id, Enrolment.user_id == user.id
             )
         )
     ).first()
-    facts = permissions.IterationFacts(provider_id=training.provider_id, enrolment_role=role)
+    facts = permissions.IterationFacts(
+        provider_id=training.provider_id,
+        enrolment_role=enrolment.role if enrolment else None,
+        joined_at=enrolment.created_at if enrolment else None,
+    )
     if not permissions.can_view_iteration(user, facts):
         raise NotFound
     return IterationView(iteration, training, facts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community import forms, permissions
 from community.database import lock
 from community.errors import Forbidden
-from community.i18n import _
+from community.i18n import DISPLAY_TIMEZONE, _
 from community.models import Enrolment, EnrolmentRole, Iteration, JoinCode, Role, User, utcnow
 
 if TYPE_CHECKING:  # groups show their codes and members: imported for types only
@@ -75,8 +75,12 @@ async def renew_code(db: AsyncSession, user: User, view: IterationView, days: in
     return await issue_code(db, view.iteration_id, user, days)
 
 
-async def join_with_code(db: AsyncSession, user: User, data: dict[str, str]) -> Iteration:
-    """Enrol a learner in the iteration a code opens. Joining twice is a no-op."""
+async def join_with_code(
+    db: AsyncSession, user: User, data: dict[str, str], *, now: datetime | None = None
+) -> Iteration:
+    """Enrol a learner in the iteration a code opens. Joining twice is a no-op. The moment
+    they join decides which sessions are theirs to rate."""
+    now = now or utcnow()
     values = forms.parse(data, *JOIN_FIELDS)
     if not permissions.can_join_iterations(user):
         # Said on the form rather than refused: a trainer may well try a code they were given.
@@ -87,18 +91,24 @@ async def join_with_code(db: AsyncSession, user: User, data: dict[str, str]) -> 
         raise forms.FormError(
             {"code": _("This code does not exist. Check it with your trainer.")}, data
         )
-    if row.revoked_at is not None or row.expires_at <= utcnow():
+    if row.revoked_at is not None or row.expires_at <= now:
         raise forms.FormError(
             {"code": _("This code has expired. Ask your trainer for the new one.")}, data
         )
     iteration = await db.get(Iteration, row.iteration_id)
     assert iteration is not None and iteration.id is not None
-    await enrol(db, iteration.id, user, EnrolmentRole.LEARNER)
+    await enrol(db, iteration.id, user, EnrolmentRole.LEARNER, now)
     return iteration
 
 
-async def enrol(db: AsyncSession, iteration_id: int, user: User, role: EnrolmentRole) -> None:
-    """Enrol once; a second enrolment is a no-op."""
+async def enrol(
+    db: AsyncSession,
+    iteration_id: int,
+    user: User,
+    role: EnrolmentRole,
+    now: datetime | None = None,
+) -> None:
+    """Enrol once; a second enrolment is a no-op, and keeps the first one's date."""
     assert user.id is not None
     already = select(Enrolment.id).where(
         Enrolment.iteration_id == iteration_id, Enrolment.user_id == user.id
@@ -109,7 +119,19 @@ async def enrol(db: AsyncSession, iteration_id: int, user: User, role: Enrolment
     # refuses the second, and only this savepoint is undone.
     with suppress(IntegrityError):
         async with db.begin_nested():
-            db.add(Enrolment(iteration_id=iteration_id, user_id=user.id, role=role))
+            db.add(
+                Enrolment(
+                    iteration_id=iteration_id, user_id=user.id, role=role,
+                    created_at=now or utcnow(),
+                )
+            )  # fmt: skip
+
+
+def _valid_until(iteration: Iteration, now: datetime, days: int) -> datetime:
+    """`days` from now, and never before the group's last day is over: a learner who joins
+    late in the run, or catches up after a break, still gets in with the code on the wall."""
+    after_last_day = datetime.combine(iteration.ends_on + timedelta(days=1), time(0))
+    return max(now + timedelta(days=days), after_last_day.replace(tzinfo=DISPLAY_TIMEZONE))
 
 
 async def issue_code(db: AsyncSession, iteration_id: int, user: User | None, days: int) -> str:
@@ -117,6 +139,9 @@ async def issue_code(db: AsyncSession, iteration_id: int, user: User | None, day
     meanwhile: two renewals at once leave one code working, not one each."""
     await lock(db, Iteration, iteration_id)
     now = utcnow()
+    iteration = await db.get(Iteration, iteration_id)
+    assert iteration is not None
+    expires_at = _valid_until(iteration, now, days)
     for old in await db.exec(
         select(JoinCode).where(
             JoinCode.iteration_id == iteration_id, col(JoinCode.revoked_at).is_(None)
@@ -135,7 +160,7 @@ async def issue_code(db: AsyncSession, iteration_id: int, user: User | None, day
                         code=code,
                         iteration_id=iteration_id,
                         created_by=user.id if user else None,
-                        expires_at=now + timedelta(days=days),
+                        expires_at=expires_at,
                     )
                 )
             return code

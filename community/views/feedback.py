@@ -44,6 +44,7 @@ async def feedback_page(request: Request, **shown: Any) -> Response:
         "comment_length": feedback.COMMENT.max_length,
         "k": k,
         "is_open": form.view.is_open(utcnow()),
+        "joined_after": form.view.joined_after(user),
         "edited": form.edited,
         "sent": request.query_params.get("sent") == "1",
         "values": form.values,
@@ -136,6 +137,7 @@ AREA = Area(
     },
     rules=[
         permissions.can_give_feedback,
+        permissions.can_rate_session,
         permissions.can_review_comments,
         permissions.can_see_response_rates,
         permissions.can_set_feedback_criteria,

@@ -87,6 +87,7 @@ async def export(request: Request) -> Response:
     )
 
 
+@shows_errors_on(index)
 async def compare(request: Request) -> Response:
     """Two groups of one training (`it:<id>`), or two pedagogical formats (`format:<name>`)."""
     user = signed_in(request)

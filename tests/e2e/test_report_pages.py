@@ -58,3 +58,21 @@ def test_compare_groups_record_an_action_and_the_learner_sees_it(browser, server
     shot(learner, "you-said-we-did-390")
     learner.context.close()
     staff.context.close()
+
+
+def test_the_verdict_is_seen_without_scrolling_sideways_on_a_laptop_and_a_phone(browser, server):
+    for width, height in ((1280, 800), (390, 844)):
+        context = browser.new_context(
+            locale="fr-FR", base_url=server.url, viewport={"width": width, "height": height}
+        )
+        page = context.new_page()
+        sign_in(page, "organisme@demo.test")
+        page.goto("/reports/compare?a=it:1&b=it:2")
+        verdicts = page.locator("td.verdict")
+        expect(verdicts.first).to_be_visible()
+        for box in [verdicts.nth(i).bounding_box() for i in range(verdicts.count())]:
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px"
+        shot(page, f"compare-verdict-{width}")
+        context.close()
