@@ -16,5 +16,5 @@ def shifted(moment: D, delta: timedelta) -> D:
     except OverflowError:
         end = type(moment).max if delta > timedelta(0) else type(moment).min
         if isinstance(moment, datetime) and isinstance(end, datetime):
-            return end.replace(tzinfo=moment.tzinfo)  # type: ignore[return-value]
-        return end  # type: ignore[return-value]
+            return end.replace(tzinfo=moment.tzinfo)
+        return end

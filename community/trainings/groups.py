@@ -70,7 +70,7 @@ async def set_support_threshold(
     if not permissions.can_set_support_threshold(user, view.facts):
         raise Forbidden
     threshold = parsing.number(data.get("support_threshold"), 0, SUPPORT_THRESHOLDS[-1])
-    if threshold not in SUPPORT_THRESHOLDS:
+    if threshold is None or threshold not in SUPPORT_THRESHOLDS:
         message = _(
             "Choose a number from %(low)s to %(high)s.",
             low=SUPPORT_THRESHOLDS[0],
