@@ -34,7 +34,7 @@ def test_the_largest_integer_is_an_id():
 
 @pytest.mark.parametrize(
     "path",
-    ["/projects/9999999999", "/projects/2147483648", "/iterations/0", "/help/-1", "/projects/%C2%B2"],
+    ["/projects/9999999999", "/projects/2147483648", "/iterations/0", "/help/-1", "/help/%C2%B2"],
 )
 async def test_an_id_out_of_range_in_an_address_is_a_404(client, demo_data, path):
     await sign_in(client, "apprenant1@demo.test")
@@ -111,9 +111,7 @@ async def test_an_evidence_period_that_ends_before_it_starts_is_a_bad_request(cl
 async def test_reports_stay_readable_whatever_date_is_already_stored(client, demo_data, db, when):
     async with db.session() as session:
         session.add(
-            CourseSession(
-                iteration_id=1, title="Saisie ancienne", starts_at=when, ends_at=when
-            )
+            CourseSession(iteration_id=1, title="Saisie ancienne", starts_at=when, ends_at=when)
         )
         await session.commit()
     await sign_in(client, "organisme@demo.test")

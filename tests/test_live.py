@@ -309,9 +309,7 @@ BAD_CURSORS = {
 }
 
 
-async def test_malformed_resume_cursors_are_denied_one_by_one_and_the_socket_stays(
-    start, people
-):
+async def test_malformed_resume_cursors_are_denied_one_by_one_and_the_socket_stays(start, people):
     server = start()
     learner = await people(server, "apprenant1@demo.test")
     socket = await learner.socket({**BAD_CURSORS, GROUP: 0})  # type: ignore[dict-item]
