@@ -7,9 +7,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from community.i18n import DISPLAY_TIMEZONE, _
+from community.i18n import DISPLAY_TIMEZONE, _, show_date
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# C0 controls but tab, line feed and carriage return (whitespace, kept in multiline text and
+# made spaces elsewhere), DEL, C1 controls and lone surrogates: refused in every field.
+# None is anything a person means to type, NUL cannot be stored by PostgreSQL, and the rest
+# would reach pages, exports and logs unseen.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Dates people type for a training: from 2000 to 2099. Anything else is a typo (9999, 0001),
+# and this range keeps every computation on dates (periods, weeks, trends) far from the ends
+# of the calendar, where it would overflow.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2099, 12, 31)
 
 
 class FormError(Exception):
@@ -32,6 +42,7 @@ class Text:
     multiline: bool = False
 
     def clean(self, raw: str) -> str:
+        refuse_controls(raw)
         value = raw.strip() if self.multiline else " ".join(raw.split())
         if not value:
             if self.required:
@@ -62,6 +73,7 @@ class Password(Text):
 
     def clean(self, raw: str) -> str:
         # Passwords are taken as typed: spaces count.
+        refuse_controls(raw)
         if not raw:
             raise ValueError(_("This field is required."))
         if len(raw) > self.max_length:
@@ -92,9 +104,10 @@ class Day(Text):
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise ValueError(_("Enter a date.")) from None
+        return within_calendar(day)
 
 
 @dataclass(frozen=True)
@@ -111,7 +124,36 @@ class Moment(Text):
             local = datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(_("Enter a date and a time.")) from None
+        within_calendar(local.date())
         return local.replace(tzinfo=DISPLAY_TIMEZONE)
+
+
+def refuse_controls(raw: str) -> None:
+    if CONTROLS.search(raw):
+        raise ValueError(_("Remove the invisible control characters from this text."))
+
+
+def within_calendar(day: date) -> date:
+    if not EARLIEST <= day <= LATEST:
+        start, end = show_date(EARLIEST), show_date(LATEST)
+        raise ValueError(_("Enter a date between %(start)s and %(end)s.", start=start, end=end))
+    return day
+
+
+def check_period(
+    values: Mapping[str, object],
+    data: Mapping[str, str],
+    start: str,
+    end: str,
+    *,
+    may_be_empty: bool = True,
+) -> None:
+    """A period ends after it starts (or the same day, when it may be empty): said on its end."""
+    first, last = values.get(start), values.get(end)
+    if not (isinstance(first, date) and isinstance(last, date)):
+        return
+    if last < first or (last == first and not may_be_empty):
+        raise FormError({end: _("The end comes before the start.")}, data)
 
 
 def parse(data: Mapping[str, str], *fields: Text) -> dict:

@@ -11,7 +11,7 @@ from starlette.datastructures import Headers
 from starlette.types import Scope
 from starlette.websockets import WebSocket
 
-from community import accounts, trainings
+from community import accounts, parsing, trainings
 from community.areas import CHANNELS
 from community.database import Database
 from community.errors import NotFound
@@ -73,13 +73,13 @@ class Live:
     async def authorize(self, ws: WebSocket, channel: str) -> bool:
         """Who may hear a channel: the area that declared its kind decides."""
         user = ws.scope["state"]["visitor"].user
-        kind, _sep, ident = channel.partition(":")
-        declared = CHANNELS.get(kind)
-        if user is None or declared is None or not ident.isdigit():
+        kind, _sep, raw = channel.partition(":")
+        declared, ident = CHANNELS.get(kind), parsing.ident(raw)
+        if user is None or declared is None or ident is None:
             return False
         async with self.db.session() as session:
             try:
-                return await declared.authorize(session, user, int(ident))
+                return await declared.authorize(session, user, ident)
             except NotFound:
                 return False
 
@@ -93,7 +93,7 @@ class Live:
             return []  # Redis is down: nobody shown rather than no page
         if not ids:
             return []
-        wanted = [int(i) for i in ids if i.isascii() and i.isdigit()]
+        wanted = [i for i in map(parsing.ident, ids) if i is not None]
         async with self.db.session() as session:
             names = await session.exec(select(User.display_name).where(col(User.id).in_(wanted)))
             return sorted(names.all())

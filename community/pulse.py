@@ -18,6 +18,7 @@ from community.errors import Forbidden, NotFound
 from community.feedback import SessionView, session_view
 from community.i18n import _
 from community.models import CourseSession, PulseQuestion, PulseTap, PulseVote, User, utcnow
+from community.moments import shifted
 from community.templating import refetch_nudge
 from community.trainings import IterationView, sessions_of
 
@@ -50,7 +51,8 @@ def channel(session_id: int) -> str:
 
 
 def is_live_session(session: CourseSession, now: datetime) -> bool:
-    return session.starts_at - OPEN_MARGIN <= now <= session.ends_at + OPEN_MARGIN
+    opens, closes = shifted(session.starts_at, -OPEN_MARGIN), shifted(session.ends_at, OPEN_MARGIN)
+    return opens <= now <= closes
 
 
 async def live_sessions(db: AsyncSession, view: IterationView) -> set[int]:

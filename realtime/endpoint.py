@@ -18,6 +18,9 @@ from starlette.websockets import WebSocket
 
 from realtime.hub import Client, Hub
 
+# The event log numbers events in a BIGINT column.
+MAX_SEQ = 2**63 - 1
+
 Identify = Callable[[Scope], tuple[str, str] | None]
 OriginCheck = Callable[[Scope], bool]
 
@@ -94,14 +97,16 @@ class LiveEndpoint:
         if cursors is None:
             return 1007
         for channel, seq in cursors.items():
-            if await self.hub.authorize(client.ws, channel):
+            if seq is not None and await self.hub.authorize(client.ws, channel):
                 await self.hub.subscribe(client, channel, seq)
             else:
-                await client.ws.send_text(json.dumps({"type": "denied", "ch": channel}))
+                await client.ws.send_text(json.dumps({"type": "denied", "ch": channel[:120]}))
         return None
 
 
-def _parse_resume(text: str, max_channels: int) -> dict[str, int] | None:
+def _parse_resume(text: str, max_channels: int) -> dict[str, int | None] | None:
+    """The cursors of a resume message, each None when it is not one: that channel alone is
+    denied. None for a message that is not a resume at all."""
     try:
         message = json.loads(text)
     except ValueError:
@@ -111,7 +116,11 @@ def _parse_resume(text: str, max_channels: int) -> dict[str, int] | None:
     cursors = message.get("cursors")
     if not isinstance(cursors, dict) or len(cursors) > max_channels:
         return None
-    for channel, seq in cursors.items():
-        if len(channel) > 120 or not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-            return None
-    return cursors
+    return {channel: _cursor(channel, seq) for channel, seq in cursors.items()}
+
+
+def _cursor(channel: str, seq: object) -> int | None:
+    """A last seen sequence number: a JSON integer (not a boolean) within the log's BIGINT."""
+    if len(channel) > 120 or not isinstance(seq, int) or isinstance(seq, bool):
+        return None
+    return seq if 0 <= seq <= MAX_SEQ else None

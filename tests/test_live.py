@@ -289,3 +289,36 @@ async def test_a_restarting_server_says_so_and_the_page_resumes_on_the_next(
     back = await learner_on_second.socket({GROUP: 0})
     await back.wait_for(lambda s: s.seqs(GROUP) == [1])
     await back.close()
+
+
+BAD_CURSORS = {
+    "project:99999999999999999999": 0,
+    "iteration:²": 0,
+    "iteration:-2": 0,
+    "iteration:0": 0,
+    "iteration:2\u0000": 0,
+    "nope:2": 0,
+    "iteration": 0,
+    "": 0,
+    "iteration:3": 2**64,
+    "iteration:5": -1,
+    "iteration:6": True,
+    "iteration:7": "1",
+    "iteration:8": 1.5,
+    "iteration:9": None,
+}
+
+
+async def test_malformed_resume_cursors_are_denied_one_by_one_and_the_socket_stays(start, people):
+    server = start()
+    learner = await people(server, "apprenant1@demo.test")
+    socket = await learner.socket({**BAD_CURSORS, GROUP: 0})  # type: ignore[dict-item]
+    await socket.wait_for(lambda s: sum(m.get("type") == "denied" for m in s.messages) == 14)
+    denied = {m["ch"] for m in socket.messages if m.get("type") == "denied"}
+    assert denied == set(BAD_CURSORS)
+    heard = len(socket.events(GROUP))
+    trainer = await people(server, "formateur1@demo.test")
+    await trainer.announce(2, "Toujours là")
+    await socket.wait_for(lambda s: len(s.events(GROUP)) > heard)
+    await socket.close()
+    assert "Traceback" not in server.log.read_text()

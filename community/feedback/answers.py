@@ -34,6 +34,7 @@ from community.models import (
     User,
     utcnow,
 )
+from community.moments import shifted
 from community.templating import refetch_nudge
 from community.trainings import IterationView, iteration_view
 
@@ -71,7 +72,7 @@ class SessionView:
 
     @property
     def closes_at(self) -> datetime:
-        return self.session.ends_at + WINDOW
+        return shifted(self.session.ends_at, WINDOW)
 
     def is_open(self, now: datetime) -> bool:
         return is_open(self.session, now)
@@ -84,7 +85,7 @@ class SessionView:
 
 def is_open(session: CourseSession, now: datetime) -> bool:
     """Feedback opens when the session starts and closes a week after it ends."""
-    return session.starts_at <= now <= session.ends_at + WINDOW
+    return session.starts_at <= now <= shifted(session.ends_at, WINDOW)
 
 
 async def session_view(db: AsyncSession, user: User | None, session_id: int) -> SessionView:

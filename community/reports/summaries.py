@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community.feedback import WINDOW, dimension_name, dimensions_of
 from community.models import CommentStatus, CourseSession, FeedbackAggregate, FeedbackAnswer, utcnow
+from community.moments import shifted
 
 SCALE = (1, 5)  # the ratings' scale (`feedback.Rating`)
 MIN_THRESHOLD = 5  # the floor: no provider may show figures from fewer answers
@@ -141,7 +142,7 @@ def build(
         if aggregate is not None and aggregate.dimension_id in wanted:
             cells[aggregate.dimension_id] = _stat(aggregate)
     for session, cells in by_session.values():
-        closed = session.ends_at + WINDOW < now
+        closed = shifted(session.ends_at, WINDOW) < now
         enough = all(cells.get(d, NO_ANSWERS).count >= summary.k for d in wanted)
         unlocked = closed and bool(wanted) and enough
         summary.sessions.append(SessionResult(session, unlocked, cells if unlocked else {}))

@@ -75,8 +75,7 @@ async def create_iteration(
     if not permissions.can_create_iteration(user, training.provider_id):
         raise Forbidden
     values = forms.parse(data, *ITERATION_FIELDS)
-    if values["ends_on"] < values["starts_on"]:
-        raise forms.FormError({"ends_on": _("The end comes before the start.")}, data)
+    forms.check_period(values, data, "starts_on", "ends_on")
     assert training.id is not None
     iteration = Iteration(training_id=training.id, **values)
     db.add(iteration)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, permissions
+from community import forms, parsing, permissions
 from community.errors import Forbidden, NotFound
 from community.i18n import _
 from community.models import (
@@ -56,8 +56,7 @@ async def add_session(
     if not permissions.can_add_session(user, view.facts):
         raise Forbidden
     values = forms.parse(data, *SESSION_FIELDS)
-    if values["ends_at"] <= values["starts_at"]:
-        raise forms.FormError({"ends_at": _("The end comes before the start.")}, data)
+    forms.check_period(values, data, "starts_at", "ends_at", may_be_empty=False)
     session = CourseSession(iteration_id=view.iteration_id, **values)
     db.add(session)
     await db.flush()
@@ -70,8 +69,8 @@ async def set_support_threshold(
     """How many supports a project proposal needs in this group."""
     if not permissions.can_set_support_threshold(user, view.facts):
         raise Forbidden
-    raw = data.get("support_threshold", "")
-    if not raw.isdigit() or int(raw) not in SUPPORT_THRESHOLDS:
+    threshold = parsing.number(data.get("support_threshold"), 0, SUPPORT_THRESHOLDS[-1])
+    if threshold is None or threshold not in SUPPORT_THRESHOLDS:
         message = _(
             "Choose a number from %(low)s to %(high)s.",
             low=SUPPORT_THRESHOLDS[0],
@@ -80,7 +79,7 @@ async def set_support_threshold(
         raise forms.FormError({"support_threshold": message}, data)
     iteration = await db.get(Iteration, view.iteration_id)
     assert iteration is not None
-    iteration.support_threshold = int(raw)
+    iteration.support_threshold = threshold
     db.add(iteration)
 
 

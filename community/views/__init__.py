@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from community import throttle
+# Imported first: it registers the `id` and `token` route convertors the areas' routes use.
+from community import parsing, throttle  # noqa: F401  (isort: parsing is needed before views)
 from community.database import Database
 from community.errors import SignInRequired
 from community.forms import FormError

@@ -33,7 +33,7 @@ async def _section(
 
 AREA = Area(
     "announcements",
-    routes=[Route("/iterations/{iteration_id:int}/announcements", post, methods=["POST"])],
+    routes=[Route("/iterations/{iteration_id:id}/announcements", post, methods=["POST"])],
     rules=[permissions.can_announce],
     group_page=_section,
 )

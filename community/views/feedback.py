@@ -120,12 +120,12 @@ async def group_page(
 AREA = Area(
     "feedback",
     routes=[
-        Route("/sessions/{session_id:int}/feedback", feedback_page, methods=["GET"]),
-        Route("/sessions/{session_id:int}/feedback", submit_feedback, methods=["POST"]),
+        Route("/sessions/{session_id:id}/feedback", feedback_page, methods=["GET"]),
+        Route("/sessions/{session_id:id}/feedback", submit_feedback, methods=["POST"]),
         Route("/feedback", history_page),
-        Route("/iterations/{iteration_id:int}/comments", comments_page),
+        Route("/iterations/{iteration_id:id}/comments", comments_page),
         Route(
-            "/iterations/{iteration_id:int}/comments/{answer_id}",
+            "/iterations/{iteration_id:id}/comments/{answer_id:token}",
             review_comment,
             methods=["POST"],
         ),

@@ -37,7 +37,7 @@ async def group_page(
 AREA = Area(
     "improvements",
     routes=[
-        Route("/reports/iterations/{iteration_id:int}/actions", record_action, methods=["POST"]),
+        Route("/reports/iterations/{iteration_id:id}/actions", record_action, methods=["POST"]),
     ],
     rules=[permissions.can_record_improvement],
     group_page=group_page,

@@ -124,34 +124,34 @@ ACTIONS: dict[str, Act] = {
     "decide": lambda s, view, sent: projects.decide(s, view, sent.form),
     "join": lambda s, view, sent: projects.join(s, view, _number(sent.form.get("role_id", ""))),
     "leave": lambda s, view, _sent: projects.leave(s, view),
-    "members/{member_id:int}/decide": lambda s, view, sent: projects.decide_join(
+    "members/{member_id:id}/decide": lambda s, view, sent: projects.decide_join(
         s, view, sent.ids["member_id"], sent.form.get("accept") == "1"
     ),
-    "members/{member_id:int}/remove": lambda s, view, sent: projects.remove_member(
+    "members/{member_id:id}/remove": lambda s, view, sent: projects.remove_member(
         s, view, sent.ids["member_id"], sent.form
     ),
     "tasks": lambda s, view, sent: projects.add_task(s, view, sent.form),
-    "tasks/{task_id:int}/move": lambda s, view, sent: projects.move_task(
+    "tasks/{task_id:id}/move": lambda s, view, sent: projects.move_task(
         s, view, sent.ids["task_id"], sent.form.get("status", "")
     ),
     "milestones": lambda s, view, sent: projects.add_milestone(s, view, sent.form),
-    "milestones/{milestone_id:int}/toggle": lambda s, view, sent: projects.toggle_milestone(
+    "milestones/{milestone_id:id}/toggle": lambda s, view, sent: projects.toggle_milestone(
         s, view, sent.ids["milestone_id"]
     ),
     "messages": lambda s, view, sent: projects.post(s, view, sent.form),
-    "messages/{message_id:int}/edit": lambda s, view, sent: projects.edit(
+    "messages/{message_id:id}/edit": lambda s, view, sent: projects.edit(
         s, view, sent.ids["message_id"], sent.form
     ),
-    "messages/{message_id:int}/delete": lambda s, view, sent: projects.delete(
+    "messages/{message_id:id}/delete": lambda s, view, sent: projects.delete(
         s, view, sent.ids["message_id"]
     ),
-    "messages/{message_id:int}/flag": lambda s, view, sent: projects.flag(
+    "messages/{message_id:id}/flag": lambda s, view, sent: projects.flag(
         s, view, sent.ids["message_id"], sent.form
     ),
-    "messages/{message_id:int}/hide": lambda s, view, sent: projects.hide(
+    "messages/{message_id:id}/hide": lambda s, view, sent: projects.hide(
         s, view, sent.ids["message_id"], sent.form
     ),
-    "messages/{message_id:int}/pin": lambda s, view, sent: projects.pin(
+    "messages/{message_id:id}/pin": lambda s, view, sent: projects.pin(
         s, view, sent.ids["message_id"]
     ),
     "space": lambda s, view, sent: projects.set_space(s, view, sent.form),
@@ -184,13 +184,13 @@ AREA = Area(
     routes=[
         Route("/projects", list_page, methods=["GET"]),
         Route("/projects", propose, methods=["POST"]),
-        Route("/projects/{project_id:int}", project_page),
-        Route("/projects/{project_id:int}/audit", audit_page),
+        Route("/projects/{project_id:id}", project_page),
+        Route("/projects/{project_id:id}/audit", audit_page),
         *(
-            Route(f"/projects/{{project_id:int}}/{path}", in_project(act), methods=["POST"])
+            Route(f"/projects/{{project_id:id}}/{path}", in_project(act), methods=["POST"])
             for path, act in ACTIONS.items()
         ),
-        Route("/iterations/{iteration_id:int}/review", review_page),
+        Route("/iterations/{iteration_id:id}/review", review_page),
     ],
     channels={
         "project": Channel(projects.may_hear, presence=("projects/project.html", "project_id")),

@@ -114,15 +114,15 @@ async def group_page(
 AREA = Area(
     "pulse",
     routes=[
-        Route("/sessions/{session_id:int}/pulse", pulse_page, methods=["GET"]),
-        Route("/sessions/{session_id:int}/pulse/tap", pulse_tap, methods=["POST"]),
-        Route("/sessions/{session_id:int}/pulse/questions", pulse_ask, methods=["POST"]),
+        Route("/sessions/{session_id:id}/pulse", pulse_page, methods=["GET"]),
+        Route("/sessions/{session_id:id}/pulse/tap", pulse_tap, methods=["POST"]),
+        Route("/sessions/{session_id:id}/pulse/questions", pulse_ask, methods=["POST"]),
         Route(
-            "/sessions/{session_id:int}/pulse/questions/{question_id}/vote",
+            "/sessions/{session_id:id}/pulse/questions/{question_id:token}/vote",
             pulse_vote,
             methods=["POST"],
         ),
-        Route("/sessions/{session_id:int}/pulse/screen", pulse_screen),
+        Route("/sessions/{session_id:id}/pulse/screen", pulse_screen),
     ],
     channels={"pulse": Channel(_hears_pulse)},
     rules=[permissions.can_send_pulse, permissions.can_watch_pulse],

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import feedback, forms, improvements, permissions, reports
+from community import feedback, forms, improvements, parsing, permissions, reports
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
@@ -109,17 +109,17 @@ async def compare(request: Request) -> Response:
 
 
 def _format(raw: str) -> TrainingFormat:
-    value = raw.removeprefix("format:")
-    if value not in tuple(TrainingFormat):
+    chosen = parsing.choice(raw.removeprefix("format:"), TrainingFormat)
+    if chosen is None:
         raise NotFound
-    return TrainingFormat(value)
+    return chosen
 
 
 def _group_id(raw: str) -> int:
-    value = raw.removeprefix("it:")
-    if not (value.isascii() and value.isdigit()):
+    chosen = parsing.ident(raw.removeprefix("it:"))
+    if chosen is None:
         raise NotFound
-    return int(value)
+    return chosen
 
 
 @shows_errors_on(iteration_report)
@@ -175,7 +175,9 @@ async def evidence(request: Request) -> Response:
     asked = {name: request.query_params.get(name, "") for name in ("start", "end")}
     default = _default_period()
     typed = {name: value or default[name].isoformat() for name, value in asked.items()}
-    return await evidence_page(request, forms.parse(typed, *PERIOD))
+    period = forms.parse(typed, *PERIOD)
+    forms.check_period(period, typed, "start", "end")
+    return await evidence_page(request, period)
 
 
 async def _hears_report(session: AsyncSession, user: User, iteration_id: int) -> bool:
@@ -190,9 +192,9 @@ AREA = Area(
         Route("/reports/compare", compare),
         Route("/reports/evidence", evidence),
         Route("/reports/threshold", set_threshold, methods=["POST"]),
-        Route("/reports/iterations/{iteration_id:int}", iteration_report),
-        Route("/reports/iterations/{iteration_id:int}/export.csv", export),
-        Route("/reports/iterations/{iteration_id:int}/publish", publish, methods=["POST"]),
+        Route("/reports/iterations/{iteration_id:id}", iteration_report),
+        Route("/reports/iterations/{iteration_id:id}/export.csv", export),
+        Route("/reports/iterations/{iteration_id:id}/publish", publish, methods=["POST"]),
     ],
     channels={"report": Channel(_hears_report)},
     nav=[NavEntry("/reports", lambda: _("Reports"), permissions.can_open_reports, order=30)],
