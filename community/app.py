@@ -104,7 +104,8 @@ def create_app(settings: Settings | None = None) -> Ruche:
             cleanup.push_async_callback(live.hub.stop)
             app.state.live = live
             app.state.throttle = Throttle(redis)
-            # Answers left pending by a stopped process are mixed now, closed windows each round.
+            # Answers a stopped process left pending are mixed now; closed windows each round.
+            await feedback.mix_all(db)
             mixing = asyncio.create_task(feedback.keep_mixing(db))
             cleanup.push_async_callback(_stop, mixing)
             # What start-up built lives as long as the process: keep it out of the collector's

@@ -73,14 +73,15 @@ async def mix_all(database: Database, now: datetime | None = None) -> int:
 
 
 async def keep_mixing(database: Database, every: float = EVERY) -> None:
-    """For the life of the process: first what a stopped process left, then every round."""
+    """For the life of the process, after the start-up round (app.py): a round every
+    `every` seconds, for the windows that closed meanwhile."""
     while True:
+        await asyncio.sleep(every)
         try:
             await mix_all(database)
         except Exception as exc:  # the rows stay pending: the next round takes them
             # The type only: a database error can quote the row, that is, what someone wrote.
             log.error("feedback mixer: a round failed (%s), retried later", type(exc).__name__)
-        await asyncio.sleep(every)
 
 
 async def _mix(db: AsyncSession, session_id: int, now: datetime) -> int:
