@@ -61,7 +61,7 @@ async def mix(database: Database, session_id: int, now: datetime | None = None) 
         if mixed:  # otherwise the session closes unwritten: what was claimed stays pending
             await db.commit()
     if mixed:
-        await _vacuum(database)
+        await _erase_deleted(database)
     return mixed
 
 
@@ -223,11 +223,16 @@ async def _add_to_totals(
         await connection.execute(statement)
 
 
-async def _vacuum(database: Database) -> None:
-    """On PostgreSQL, a deleted row stays in the table's files until vacuumed: the mixed
-    pending rows, written with their authors' receipts, would still be there to read."""
-    if database.engine.dialect.name != "postgresql":
-        return  # SQLite overwrites deleted rows at once (secure_delete, database.py)
+async def _erase_deleted(database: Database) -> None:
+    """The mixed pending rows were written with their authors' receipts: deleted, they
+    still sit in the files until overwritten. PostgreSQL keeps them in the table until it
+    is vacuumed (which no transaction may do); SQLite zeroes them in the file
+    (secure_delete, database.py) but its write-ahead log still holds the pages that had
+    them until it is checkpointed and emptied."""
+    if database.engine.dialect.name == "postgresql":
+        statement = "VACUUM feedback_pending"
+    else:
+        statement = "PRAGMA wal_checkpoint(TRUNCATE)"
     async with database.engine.connect() as connection:
         autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await autocommit.execute(text("VACUUM feedback_pending"))
+        await autocommit.execute(text(statement))
