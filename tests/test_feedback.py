@@ -368,7 +368,7 @@ async def test_the_pulse_counts_taps_without_knowing_who(client, db, demo_data):
         client, f"/sessions/{sid}/pulse/tap", {"signal": "bored"}, page=f"/sessions/{sid}/pulse"
     )
     assert bad.status_code == 422
-    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 3
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 2
     assert "user_id" not in PulseTap.model_fields
     asked = await post_form(
         client,
@@ -388,8 +388,25 @@ async def test_the_pulse_counts_taps_without_knowing_who(client, db, demo_data):
     screen = await client.get(f"/sessions/{sid}/pulse/screen")
     assert screen.status_code == 200
     counts = re.findall(r'class="pulse-count">(\d+)<', screen.text)
-    assert counts == ["1", "2", "0", "0"]  # lost, too fast, too slow, got it
+    assert counts == ["1", "1", "0", "0"]  # lost, too fast (tapped twice), too slow, got it
     assert "Vous pouvez répéter ?" in screen.text and "▲ 1" in screen.text
+
+
+async def test_ten_taps_by_one_learner_count_once_and_another_learner_counts(
+    app, client, db, demo_data
+):
+    sid = await live_session(client, db)
+    page = f"/sessions/{sid}/pulse"
+    await sign_in(client, "apprenant1@demo.test")
+    for _ in range(10):
+        tapped = await post_form(client, f"{page}/tap", {"signal": "lost"}, page=page)
+        assert tapped.status_code == 303  # taken each time, counted once
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 1
+    async with make_client(app) as other:
+        await sign_in(other, "apprenant2@demo.test")
+        await post_form(other, f"{page}/tap", {"signal": "lost"}, page=page)
+        await post_form(other, f"{page}/tap", {"signal": "too_slow"}, page=page)
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 3
 
 
 async def test_the_pulse_is_closed_outside_the_session(client, db, demo_data):
