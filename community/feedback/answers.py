@@ -99,6 +99,7 @@ class Form:
     dimensions: list[tuple[int, str]]
     values: dict[str, str]
     edited: bool
+    answered: bool  # from this browser or not: a learner answers once
 
 
 def new_edit_token() -> str:
@@ -118,7 +119,8 @@ async def form(db: AsyncSession, user: User, session_id: int, token: str | None)
     dimensions = await dimensions_of(db, view.group.training.id or 0)
     mine = await _own_answer(db, token, view.session.id or 0)
     named = [(d.id or 0, dimension_name(d)) for d in dimensions]
-    return Form(view, named, mine or {}, edited=mine is not None)
+    answered = await _answered(db, user.id or 0, view.session.id or 0)
+    return Form(view, named, mine or {}, edited=mine is not None, answered=answered)
 
 
 async def _own_answer(
@@ -196,12 +198,16 @@ def _parse(dimensions: list[FeedbackDimension], data: dict[str, str]) -> tuple[d
     return ratings, comment
 
 
-async def _edits(db: AsyncSession, user_id: int, token: str, session_id: int) -> bool:
-    """Whether this learner, who answered, holds the token of an answer to this session."""
+async def _answered(db: AsyncSession, user_id: int, session_id: int) -> bool:
     query = select(FeedbackReceipt.id).where(
         FeedbackReceipt.session_id == session_id, FeedbackReceipt.user_id == user_id
     )
-    answered = (await db.exec(query)).first() is not None
+    return (await db.exec(query)).first() is not None
+
+
+async def _edits(db: AsyncSession, user_id: int, token: str, session_id: int) -> bool:
+    """Whether this learner, who answered, holds the token of an answer to this session."""
+    answered = await _answered(db, user_id, session_id)
     return answered and await _own_answer(db, token, session_id) is not None
 
 

@@ -47,6 +47,7 @@ async def feedback_page(request: Request, **shown: Any) -> Response:
         "k": k,
         "is_open": form.view.is_open(utcnow()),
         "edited": form.edited,
+        "answered": form.answered,
         "sent": request.query_params.get("sent") == "1",
         "values": form.values,
         **shown,
