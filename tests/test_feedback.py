@@ -168,6 +168,30 @@ async def test_answers_left_pending_by_a_stopped_process_are_mixed_at_start_up(
     assert await count(db, col(FeedbackPending.edit_hash)) == 0
 
 
+async def test_a_feedback_cookie_of_another_learner_is_ignored_and_replaced(
+    app, client, db, demo_data
+):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="2", comment="Ce que pense Amina")
+    theirs = {name: value for name, value in client.cookies.items() if name != "ruche"}
+    assert theirs
+    async with make_client(app) as same_computer:
+        await sign_in(same_computer, "apprenant2@demo.test")
+        for name, value in theirs.items():  # copied over, as a shared browser would keep them
+            same_computer.cookies.set(name, value)
+        form = await same_computer.get(f"/sessions/{sid}/feedback")
+        assert "Ce que pense Amina" not in form.text and "Modifier mon avis" not in form.text
+        assert (await give(same_computer, sid, overall="5")).status_code == 303
+        assert (
+            "Ce que pense Amina" not in (await same_computer.get(f"/sessions/{sid}/feedback")).text
+        )
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 2
+    await mixed_at_close(db, sid)
+    answers = await answers_of(db, sid)
+    assert sorted(a.comment for a in answers) == ["", "Ce que pense Amina"]
+
+
 async def test_a_second_answer_from_another_device_is_refused(app, client, db, demo_data):
     sid = await session_id(db, LATEST)
     await sign_in(client, "apprenant1@demo.test")
@@ -244,6 +268,8 @@ async def test_feedback_routes_log_no_request_body(client, db, demo_data, caplog
     with caplog.at_level(logging.DEBUG):
         await give(client, sid, overall="4", comment=marker)
         await give(client, sid, overall="9", comment=marker)  # a refused one too
+        await give(client, sid, overall="4", comment=marker * 30)  # a refused comment
+        await mixed_at_close(db, sid)  # and the mixer's writes
     assert caplog.records, "nothing was logged at all: the check would prove nothing"
     assert all(marker not in record.getMessage() for record in caplog.records)
 
