@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import timedelta
@@ -190,6 +191,23 @@ async def test_a_feedback_cookie_of_another_learner_is_ignored_and_replaced(
     await mixed_at_close(db, sid)
     answers = await answers_of(db, sid)
     assert sorted(a.comment for a in answers) == ["", "Ce que pense Amina"]
+
+
+async def test_mixers_running_at_once_mix_each_answer_once(db, demo_data):
+    sid = await session_id(db, LATEST)
+    async with db.session() as session:
+        for n in range(1, 7):
+            query = select(User).where(User.email == f"apprenant{n}@demo.test")
+            learner = (await session.exec(query)).one()
+            view = await feedback.session_view(session, learner, sid)
+            await feedback.submit(session, learner, view, {"overall": "4"})
+        await session.commit()
+    mixed = await asyncio.gather(*(feedback.mix(db, sid) for _ in range(4)))
+    assert sorted(mixed) == [0, 0, 0, 6]  # several processes: one batch, never split below k
+    assert len(await answers_of(db, sid)) == 6
+    async with db.session() as session:
+        query = select(FeedbackAggregate.count).where(FeedbackAggregate.session_id == sid)
+        assert set((await session.exec(query)).all()) == {6}
 
 
 async def test_a_second_answer_from_another_device_is_refused(app, client, db, demo_data):
