@@ -18,7 +18,7 @@ import secrets
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -59,14 +59,14 @@ async def bulk_answers(db: Database, iteration_id: int, answers: int) -> None:
         rows, ratings = [], []
         for n in range(start, min(start + batch, answers)):
             answer = secrets.token_hex(16)
-            rows.append({"id": answer, "s": ids[n % len(ids)], "d": date(2026, 1, 5)})
+            rows.append({"id": answer, "s": ids[n % len(ids)]})
             ratings += [{"a": answer, "k": k, "v": rng.randint(1, 5)} for k in dimensions]
         async with db.session() as session:
             connection = await session.connection()
             await connection.execute(
                 text(
-                    "INSERT INTO feedback_answer (id, session_id, day, comment, comment_status) "
-                    "VALUES (:id, :s, :d, '', 'none')"
+                    "INSERT INTO feedback_answer (id, session_id, comment, comment_status) "
+                    "VALUES (:id, :s, '', 'none')"
                 ),
                 rows,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -14,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from community import areas, migrate
+from community import areas, feedback, migrate
 from community.accounts import Passwords
 from community.assets import VersionedStaticFiles
 from community.database import Database
@@ -70,6 +71,11 @@ class Ruche(Starlette):
             log.error("unhandled error on %s\n%s", where, errors.without_messages(exc))
 
 
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 def keep_parameters_out_of_logs() -> None:
     """Database drivers log query parameters (what people wrote) below INFO: never let them.
 
@@ -98,6 +104,10 @@ def create_app(settings: Settings | None = None) -> Ruche:
             cleanup.push_async_callback(live.hub.stop)
             app.state.live = live
             app.state.throttle = Throttle(redis)
+            # Answers a stopped process left pending are mixed now; closed windows each round.
+            await feedback.mix_all(db)
+            mixing = asyncio.create_task(feedback.keep_mixing(db))
+            cleanup.push_async_callback(_stop, mixing)
             # What start-up built lives as long as the process: keep it out of the collector's
             # full passes, which stall every socket of the process for as long as they take
             # (under a microsecond per object, but 180 ms with 1,000 sockets; 100 ms once frozen).

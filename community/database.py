@@ -21,6 +21,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not left in free pages: a pending answer
+    # (feedback/mixer.py) must not outlive its mixing in a copy of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

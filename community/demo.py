@@ -177,7 +177,7 @@ async def load(
                 await _enrol(session, staff, trainer, iteration, group)
                 moods = {key: pair[0 if finished else 1] for key, pair in MOODS[index].items()}
                 rng = random.Random(index)  # noqa: S311 - reproducible demo data
-                await _feedback(session, staff, iteration, group, moods, rng)
+                await _feedback(db, session, staff, iteration, group, moods, rng)
                 if not finished:
                     current.append(iteration.id or 0)
         await _skills(session, provider.id, people)
@@ -279,6 +279,7 @@ async def print_summary(db: Database) -> None:
 
 
 async def _feedback(
+    db: Database,
     session: AsyncSession,
     staff: User,
     iteration: Iteration,
@@ -303,6 +304,7 @@ async def _feedback(
             view = await feedback.session_view(session, learner, course.id or 0)
             await feedback.submit(session, learner, view, data, now=course.ends_at)
             await session.commit()
+        await feedback.mix(db, course.id or 0)
     for answer, _course in await feedback.comments_to_review(session, staff, group):
         await feedback.review(session, staff, group, answer.id, feedback.CommentStatus.PUBLISHED)
     await session.commit()

@@ -185,12 +185,28 @@ class CommentStatus(StrEnum):
     DELETED = "deleted"
 
 
+class FeedbackPending(SQLModel, table=True):
+    """An answer, or an edit of one, waiting to be mixed into a batch (feedback/mixer.py): the
+    only answer row ever written in the same transaction as its author's receipt."""
+
+    __tablename__ = "feedback_pending"
+
+    # The hash of the author's edit token: random, and the only way back to the answer.
+    edit_hash: str = Field(primary_key=True, max_length=64)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    ratings: str = Field(max_length=2000)  # JSON: criterion id -> rating
+    comment: str = Field(default="", max_length=1000)
+
+
 class FeedbackAnswer(SQLModel, table=True):
+    """What was answered, written only by the mixer: no user, no time, a random id."""
+
     __tablename__ = "feedback_answer"
 
     id: str = Field(primary_key=True, max_length=32)  # random: says nothing about order
     session_id: int = Field(foreign_key="course_session.id", index=True)
-    day: date
+    # Lets the author, and the author alone (who holds the token), find and edit it.
+    edit_hash: str | None = Field(default=None, max_length=64, unique=True)
     comment: str = Field(default="", max_length=1000)
     # Indexed: reports and the review queue look for the few published or pending comments.
     comment_status: str = Field(default=CommentStatus.NONE, max_length=16, index=True)

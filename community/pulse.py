@@ -121,11 +121,17 @@ async def _tell_screens(db: AsyncSession, session_id: int) -> None:
     await realtime.append(db, channel(session_id), nudge)
 
 
-async def tap(db: AsyncSession, user: User, view: SessionView, data: dict[str, str]) -> None:
+async def tap(
+    db: AsyncSession, user: User, view: SessionView, data: dict[str, str], *, counted: bool = True
+) -> None:
+    """A tap on a signal; one the learner already gave within the screen's window is taken
+    like any other but not counted again (views/pulse.py decides)."""
     session_id = _open_pulse(user, view)
     signal = data.get("signal", "")
     if signal not in tuple(Signal):
         raise forms.FormError({"pulse": _("Choose one of the options.")})
+    if not counted:
+        return
     db.add(PulseTap(session_id=session_id, signal=signal))
     await db.flush()
     await _tell_screens(db, session_id)

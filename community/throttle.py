@@ -29,6 +29,9 @@ SIGN_IN_PER_IP = Limit("signin-ip", attempts=50, seconds=15 * 60)
 SIGN_UP_PER_IP = Limit("signup-ip", attempts=20, seconds=60 * 60)
 JOIN_PER_USER = Limit("join-user", attempts=20, seconds=15 * 60)
 PULSE_PER_USER = Limit("pulse-user", attempts=30, seconds=60)
+# One counted tap per learner, signal and session over the minutes the pulse screen shows
+# (pulse.RECENT): one learner tapping on and on cannot look like a room.
+PULSE_SIGNAL_PER_USER = Limit("pulse-signal-user", attempts=1, seconds=5 * 60)
 
 
 class Throttle:

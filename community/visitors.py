@@ -49,6 +49,14 @@ def cookie_name(scope: Scope) -> str:
     return "__Host-ruche" if scope.get("scheme") in ("https", "wss") else "ruche"
 
 
+def _personal_cookies(scope: Scope) -> list[str]:
+    """What the browser holds for the person before a new session (sign-in, sign-out):
+    shared computers are normal, so none of it may pass to the next person. The language
+    is the browser's, not the person's."""
+    kept = {cookie_name(scope), LOCALE_COOKIE}
+    return [name for name in HTTPConnection(scope).cookies if name not in kept]
+
+
 class VisitorMiddleware:
     def __init__(self, app: ASGIApp, *, settings: Settings, db: Database) -> None:
         self.app = app
@@ -67,6 +75,8 @@ class VisitorMiddleware:
             if message["type"] == "http.response.start" and visitor.cookie_changed:
                 headers = MutableHeaders(scope=message)
                 headers.append("set-cookie", self._cookie(scope, visitor.token))
+                for name in _personal_cookies(scope):
+                    headers.append("set-cookie", f"{name}=; Path=/; Max-Age=0; HttpOnly")
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

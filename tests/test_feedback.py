@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import timedelta
@@ -12,9 +13,12 @@ from sqlalchemy import inspect
 from sqlmodel import col, func, select
 
 from community import feedback, trainings
+from community.app import create_app
 from community.models import (
     CourseSession,
+    FeedbackAggregate,
     FeedbackAnswer,
+    FeedbackPending,
     FeedbackRating,
     FeedbackReceipt,
     Iteration,
@@ -64,6 +68,23 @@ async def give(client, sid: int, **fields: str):
     )
 
 
+async def mixed_at_close(db, sid: int) -> int:
+    """Run the mixer as it runs once the session's feedback window has closed."""
+    return await feedback.mix(db, sid, now=utcnow() + 2 * feedback.WINDOW)
+
+
+async def answers_of(db, sid: int) -> list[FeedbackAnswer]:
+    async with db.session() as session:
+        query = select(FeedbackAnswer).where(FeedbackAnswer.session_id == sid)
+        return list((await session.exec(query)).all())
+
+
+async def ratings_of(db, answer_id: str) -> list[int]:
+    async with db.session() as session:
+        query = select(FeedbackRating.value).where(FeedbackRating.answer_id == answer_id)
+        return sorted((await session.exec(query)).all())
+
+
 async def test_one_tap_on_the_overall_scale_rates_every_criterion(client, db, demo_data):
     sid = await session_id(db, LATEST)
     await sign_in(client, "apprenant1@demo.test")
@@ -75,21 +96,29 @@ async def test_one_tap_on_the_overall_scale_rates_every_criterion(client, db, de
     assert (
         "Merci ! Votre avis est enregistré" in (await client.get(response.headers["location"])).text
     )
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 1
+    assert await count(db, col(FeedbackPending.edit_hash), FeedbackPending.session_id == sid) == 1
+    assert await answers_of(db, sid) == []  # alone, it waits for k answers or the window's end
+    assert await mixed_at_close(db, sid) == 1
+    [answer] = await answers_of(db, sid)
+    assert await ratings_of(db, answer.id) == [4, 4, 4, 4]
+    assert await count(db, col(FeedbackPending.edit_hash), FeedbackPending.session_id == sid) == 0
+
+
+async def test_answers_wait_until_k_of_them_are_mixed_in_one_batch(app, db, demo_data):
+    sid = await session_id(db, LATEST)
+    for n in range(1, 6):  # k = 5 for the demo provider
+        async with make_client(app) as browser:
+            await sign_in(browser, f"apprenant{n}@demo.test")
+            assert (await give(browser, sid, overall=str(n))).status_code == 303
+        mixed = await answers_of(db, sid)
+        assert len(mixed) == (5 if n == 5 else 0)
     async with db.session() as session:
-        receipts = (
-            await session.exec(select(FeedbackReceipt).where(FeedbackReceipt.session_id == sid))
+        totals = (
+            await session.exec(select(FeedbackAggregate).where(FeedbackAggregate.session_id == sid))
         ).all()
-        answers = (
-            await session.exec(select(FeedbackAnswer).where(FeedbackAnswer.session_id == sid))
-        ).all()
-        ratings = (
-            await session.exec(
-                select(FeedbackRating.value).where(FeedbackRating.answer_id == answers[0].id)
-            )
-        ).all()
-    assert len(receipts) == len(answers) == 1
-    assert ratings == [4, 4, 4, 4]
-    assert answers[0].day == utcnow().date()
+    assert [(t.count, t.total, t.h1, t.h5) for t in totals] == [(5, 15, 1, 1)] * 4
+    assert await count(db, col(FeedbackPending.edit_hash), FeedbackPending.session_id == sid) == 0
 
 
 async def test_the_same_browser_edits_its_answer_until_the_window_closes(client, db, demo_data):
@@ -105,15 +134,93 @@ async def test_the_same_browser_edits_its_answer_until_the_window_closes(client,
     page = await client.get(f"/sessions/{sid}/feedback")
     assert "Modifier mon avis" in page.text
     assert "Finalement ça allait" in page.text
-    assert await count(db, col(FeedbackAnswer.id), FeedbackAnswer.session_id == sid) == 1
     assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 1
+    await mixed_at_close(db, sid)
+    [answer] = await answers_of(db, sid)
+    assert await ratings_of(db, answer.id) == [2, 2, 2, 5]
+    assert "Finalement ça allait" in (await client.get(f"/sessions/{sid}/feedback")).text
+
+
+async def test_an_edit_of_a_mixed_answer_waits_for_the_next_batch(client, db, demo_data):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="2", comment="Trop rapide")
+    await mixed_at_close(db, sid)
+    [before] = await answers_of(db, sid)
+    await give(client, sid, overall="4", comment="Mieux à la relecture")
+    [still] = await answers_of(db, sid)  # the author's request never writes the answer
+    assert (still.comment, await ratings_of(db, still.id)) == ("Trop rapide", [2, 2, 2, 2])
+    page = await client.get(f"/sessions/{sid}/feedback")
+    assert "Mieux à la relecture" in page.text  # the author sees the edit waiting
+    await mixed_at_close(db, sid)
+    [after] = await answers_of(db, sid)
+    assert after.id == before.id and after.comment == "Mieux à la relecture"
+    assert after.comment_status == "pending"  # a changed comment is reviewed again
+    assert await ratings_of(db, after.id) == [4, 4, 4, 4]
     async with db.session() as session:
-        answer = (
-            await session.exec(select(FeedbackAnswer).where(FeedbackAnswer.session_id == sid))
-        ).one()
-        query = select(FeedbackRating.value).where(FeedbackRating.answer_id == answer.id)
-        values = sorted((await session.exec(query)).all())
-    assert values == [2, 2, 2, 5]
+        totals = (
+            await session.exec(select(FeedbackAggregate).where(FeedbackAggregate.session_id == sid))
+        ).all()
+    assert [(t.count, t.total, t.h2, t.h4) for t in totals] == [(1, 4, 0, 1)] * 4
+
+
+async def test_answers_left_pending_by_a_stopped_process_are_mixed_at_start_up(
+    settings, db, demo_data
+):
+    sid = await session_id(db, LATEST)
+    async with db.session() as session:  # five answers committed, the process stops
+        for n in range(1, 6):
+            query = select(User).where(User.email == f"apprenant{n}@demo.test")
+            learner = (await session.exec(query)).one()
+            view = await feedback.session_view(session, learner, sid)
+            await feedback.submit(session, learner, view, {"overall": "3"})
+            await session.commit()
+    assert await answers_of(db, sid) == []
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        assert len(await answers_of(db, sid)) == 5
+    assert await count(db, col(FeedbackPending.edit_hash)) == 0
+
+
+async def test_a_feedback_cookie_of_another_learner_is_ignored_and_replaced(
+    app, client, db, demo_data
+):
+    sid = await session_id(db, LATEST)
+    await sign_in(client, "apprenant1@demo.test")
+    await give(client, sid, overall="2", comment="Ce que pense Amina")
+    theirs = {name: value for name, value in client.cookies.items() if name != "ruche"}
+    assert theirs
+    async with make_client(app) as same_computer:
+        await sign_in(same_computer, "apprenant2@demo.test")
+        for name, value in theirs.items():  # copied over, as a shared browser would keep them
+            same_computer.cookies.set(name, value)
+        form = await same_computer.get(f"/sessions/{sid}/feedback")
+        assert "Ce que pense Amina" not in form.text and "Modifier mon avis" not in form.text
+        assert (await give(same_computer, sid, overall="5")).status_code == 303
+        assert (
+            "Ce que pense Amina" not in (await same_computer.get(f"/sessions/{sid}/feedback")).text
+        )
+    assert await count(db, col(FeedbackReceipt.id), FeedbackReceipt.session_id == sid) == 2
+    await mixed_at_close(db, sid)
+    answers = await answers_of(db, sid)
+    assert sorted(a.comment for a in answers) == ["", "Ce que pense Amina"]
+
+
+async def test_mixers_running_at_once_mix_each_answer_once(db, demo_data):
+    sid = await session_id(db, LATEST)
+    async with db.session() as session:
+        for n in range(1, 7):
+            query = select(User).where(User.email == f"apprenant{n}@demo.test")
+            learner = (await session.exec(query)).one()
+            view = await feedback.session_view(session, learner, sid)
+            await feedback.submit(session, learner, view, {"overall": "4"})
+        await session.commit()
+    mixed = await asyncio.gather(*(feedback.mix(db, sid) for _ in range(4)))
+    assert sorted(mixed) == [0, 0, 0, 6]  # several processes: one batch, never split below k
+    assert len(await answers_of(db, sid)) == 6
+    async with db.session() as session:
+        query = select(FeedbackAggregate.count).where(FeedbackAggregate.session_id == sid)
+        assert set((await session.exec(query)).all()) == {6}
 
 
 async def test_a_second_answer_from_another_device_is_refused(app, client, db, demo_data):
@@ -125,7 +232,7 @@ async def test_a_second_answer_from_another_device_is_refused(app, client, db, d
         again = await give(phone, sid, overall="5")
     assert again.status_code == 422
     assert "Vous avez déjà donné votre avis sur cette séance." in again.text
-    assert await count(db, col(FeedbackAnswer.id), FeedbackAnswer.session_id == sid) == 1
+    assert await count(db, col(FeedbackPending.edit_hash), FeedbackPending.session_id == sid) == 1
 
 
 @pytest.mark.parametrize("rating", ["", "0", "6", "3.5", "trois"])
@@ -168,7 +275,7 @@ async def test_answers_cannot_be_linked_to_anyone(db, demo_data):
         def foreign(sync, table):
             return {fk["referred_table"] for fk in inspect(sync).get_foreign_keys(table)}
 
-        for table in ("feedback_answer", "feedback_rating"):
+        for table in ("feedback_answer", "feedback_rating", "feedback_pending"):
             cols = await connection.run_sync(columns, table)
             assert not {"user_id", "author_id", "ip", "created_at", "updated_at"} & set(cols)
             assert "user" not in await connection.run_sync(foreign, table)
@@ -192,6 +299,8 @@ async def test_feedback_routes_log_no_request_body(client, db, demo_data, caplog
     with caplog.at_level(logging.DEBUG):
         await give(client, sid, overall="4", comment=marker)
         await give(client, sid, overall="9", comment=marker)  # a refused one too
+        await give(client, sid, overall="4", comment=marker * 30)  # a refused comment
+        await mixed_at_close(db, sid)  # and the mixer's writes
     assert caplog.records, "nothing was logged at all: the check would prove nothing"
     assert all(marker not in record.getMessage() for record in caplog.records)
 
@@ -288,6 +397,7 @@ async def test_comments_wait_for_review_and_keep_their_text(client, db, demo_dat
     await sign_in(client, "apprenant1@demo.test")
     await give(client, sid, overall="3", comment="Il faudrait plus de pauses")
     assert (await client.get("/iterations/2/comments")).status_code == 404
+    await mixed_at_close(db, sid)
     await post_form(client, "/signout", {})
     await sign_in(client, "formateur1@demo.test")
     queue = await client.get("/iterations/2/comments")
@@ -339,7 +449,7 @@ async def test_the_pulse_counts_taps_without_knowing_who(client, db, demo_data):
         client, f"/sessions/{sid}/pulse/tap", {"signal": "bored"}, page=f"/sessions/{sid}/pulse"
     )
     assert bad.status_code == 422
-    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 3
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 2
     assert "user_id" not in PulseTap.model_fields
     asked = await post_form(
         client,
@@ -359,8 +469,25 @@ async def test_the_pulse_counts_taps_without_knowing_who(client, db, demo_data):
     screen = await client.get(f"/sessions/{sid}/pulse/screen")
     assert screen.status_code == 200
     counts = re.findall(r'class="pulse-count">(\d+)<', screen.text)
-    assert counts == ["1", "2", "0", "0"]  # lost, too fast, too slow, got it
+    assert counts == ["1", "1", "0", "0"]  # lost, too fast (tapped twice), too slow, got it
     assert "Vous pouvez répéter ?" in screen.text and "▲ 1" in screen.text
+
+
+async def test_ten_taps_by_one_learner_count_once_and_another_learner_counts(
+    app, client, db, demo_data
+):
+    sid = await live_session(client, db)
+    page = f"/sessions/{sid}/pulse"
+    await sign_in(client, "apprenant1@demo.test")
+    for _ in range(10):
+        tapped = await post_form(client, f"{page}/tap", {"signal": "lost"}, page=page)
+        assert tapped.status_code == 303  # taken each time, counted once
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 1
+    async with make_client(app) as other:
+        await sign_in(other, "apprenant2@demo.test")
+        await post_form(other, f"{page}/tap", {"signal": "lost"}, page=page)
+        await post_form(other, f"{page}/tap", {"signal": "too_slow"}, page=page)
+    assert await count(db, col(PulseTap.id), PulseTap.session_id == sid) == 3
 
 
 async def test_the_pulse_is_closed_outside_the_session(client, db, demo_data):

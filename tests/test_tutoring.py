@@ -311,3 +311,41 @@ async def test_only_suggestions_are_curated(client, db, demo_data):
     )
     assert refused.status_code == 404
     assert "Premiers secours" in (await client.get("/skills/catalogue")).text
+
+
+async def thanked_session(db, requester_email: str, rating: int) -> None:
+    """A help session asked, given by apprenant2, confirmed by both, and rated."""
+    requester, tutor = await user(db, requester_email), await user(db, "apprenant2@demo.test")
+
+    async def nobody_online(_user_id: int) -> bool:
+        return False
+
+    when = (utcnow() - timedelta(hours=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    async with db.session() as session:
+        asked = {"skill_id": str(await skill_id(db, "Premiers secours")), "description": "PLS",
+                 "urgency": "week", "format": "video"}  # fmt: skip
+        request_id = (await tutoring.ask(session, requester, asked, nobody_online)).id or 0
+        await tutoring.offer(session, tutor, request_id, {})
+        request = await session.get(HelpRequest, request_id)
+        [(offer, _tutor)] = await tutoring.offers_on(session, request)
+        await tutoring.accept(session, requester, request_id, {"offer_id": str(offer.id)})
+        slot = {"scheduled_at": when, "place": "Salle B2", "duration": "30"}
+        await tutoring.schedule(session, requester, request_id, slot)
+        await tutoring.confirm(session, requester, request_id)
+        await tutoring.confirm(session, tutor, request_id)
+        await tutoring.thank(session, requester, request_id, {"rating": str(rating)})
+        await session.commit()
+
+
+async def test_the_sixth_rating_cannot_be_recovered_from_the_tutors_mean(client, db, demo_data):
+    await sign_in(client, "formateur1@demo.test")
+    shown = []
+    ratings = [5, 4, 5, 3, 4, 1, 2, 5, 5, 4]
+    learners = ["apprenant1", "apprenant3", "apprenant4", "apprenant6"]
+    for n, rating in enumerate(ratings):
+        await thanked_session(db, f"{learners[n % len(learners)]}@demo.test", rating)
+        page = (await client.get("/iterations/2/help")).text
+        shown.append(re.search(r"Les séances[^<]*|\d+ notes? pour l'instant[^<]*", page).group(0))
+    # From the fifth to the ninth, the same figure: nothing tells the sixth rating apart.
+    assert len(set(shown[4:9])) == 1 and "4,2 sur 5" in shown[4] and "(5 notes)" in shown[4]
+    assert "3,8 sur 5" in shown[9] and "(10 notes)" in shown[9]  # ten: a new batch of five

@@ -6,6 +6,7 @@ from community.feedback.answers import (
     Form,
     Rating,
     SessionView,
+    edit_hash,
     form,
     is_open,
     refresh_reports,
@@ -20,6 +21,7 @@ from community.feedback.criteria import (
     dimensions_of,
     set_dimensions,
 )
+from community.feedback.mixer import keep_mixing, mix, mix_all
 from community.feedback.reminders import Pending, history, pending, remind
 from community.feedback.review import (
     OnGroupPage,
@@ -47,9 +49,13 @@ __all__ = [
     "decisions",
     "dimension_name",
     "dimensions_of",
+    "edit_hash",
     "form",
     "history",
     "is_open",
+    "keep_mixing",
+    "mix",
+    "mix_all",
     "on_group_page",
     "pending",
     "rates_for",

@@ -1,14 +1,17 @@
 """Answering: a learner rates a session in fifteen seconds, and may change it from the same
 browser until the feedback window closes.
 
-Who answered (FeedbackReceipt) and what was answered (FeedbackAnswer, FeedbackRating) are
-never linked: answers have a random id, the day only, no user. The learner's browser keeps
-its answer's id in a cookie, which is what lets it edit the answer; the server never stores
-that link.
+Who answered (FeedbackReceipt) and what was answered are never linked: the request writes
+the receipt and a pending row; the answer itself (FeedbackAnswer, FeedbackRating) is written
+later by the mixer (feedback/mixer.py), in a shuffled batch of at least k, in a transaction
+that holds nothing about people. The learner's browser keeps a random edit token, which is
+what lets it edit the answer; the database holds only the token's hash.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,11 +27,10 @@ from community.errors import Forbidden, NotFound
 from community.feedback.criteria import dimension_name, dimensions_of
 from community.i18n import _
 from community.models import (
-    CommentStatus,
     CourseSession,
-    FeedbackAggregate,
     FeedbackAnswer,
     FeedbackDimension,
+    FeedbackPending,
     FeedbackRating,
     FeedbackReceipt,
     User,
@@ -103,29 +105,50 @@ class Form:
     dimensions: list[tuple[int, str]]
     values: dict[str, str]
     edited: bool
+    answered: bool  # from this browser or not: a learner answers once
 
 
-async def form(db: AsyncSession, user: User, session_id: int, answer_id: str | None) -> Form:
+def new_edit_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def edit_hash(token: str) -> str:
+    # Only the hash is stored: the token itself never leaves the author's browser.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def form(db: AsyncSession, user: User, session_id: int, token: str | None) -> Form:
     """The session's form, for its group's learners; nobody else has one to see."""
     view = await session_view(db, user, session_id)
     if not permissions.can_give_feedback(user, view.group.facts):
         raise NotFound
     dimensions = await dimensions_of(db, view.group.training.id or 0)
-    values: dict[str, str] = {}
-    mine = await _answer_of(db, answer_id, view.session.id or 0)
-    if mine is not None:
-        ratings = await db.exec(select(FeedbackRating).where(FeedbackRating.answer_id == mine.id))
-        values = {f"d{r.dimension_id}": str(r.value) for r in ratings}
-        values["comment"] = mine.comment
+    mine = await _own_answer(db, token, view.session.id or 0)
     named = [(d.id or 0, dimension_name(d)) for d in dimensions]
-    return Form(view, named, values, edited=mine is not None)
+    answered = await _answered(db, user.id or 0, view.session.id or 0)
+    return Form(view, named, mine or {}, edited=mine is not None, answered=answered)
 
 
-async def _answer_of(
-    db: AsyncSession, answer_id: str | None, session_id: int
-) -> FeedbackAnswer | None:
-    answer = await db.get(FeedbackAnswer, answer_id) if answer_id else None
-    return answer if answer is not None and answer.session_id == session_id else None
+async def _own_answer(
+    db: AsyncSession, token: str | None, session_id: int
+) -> dict[str, str] | None:
+    """What the holder of this token answered, as form values: its latest edit if one
+    waits to be mixed, else the mixed answer."""
+    if not token:
+        return None
+    key = edit_hash(token)
+    pending = await db.get(FeedbackPending, key)
+    if pending is not None and pending.session_id == session_id:
+        values = {f"d{d}": str(v) for d, v in json.loads(pending.ratings).items()}
+        return values | {"comment": pending.comment}
+    query = select(FeedbackAnswer).where(
+        FeedbackAnswer.edit_hash == key, FeedbackAnswer.session_id == session_id
+    )
+    answer = (await db.exec(query)).first()
+    if answer is None:
+        return None
+    ratings = await db.exec(select(FeedbackRating).where(FeedbackRating.answer_id == answer.id))
+    return {f"d{r.dimension_id}": str(r.value) for r in ratings} | {"comment": answer.comment}
 
 
 async def submit(
@@ -134,10 +157,13 @@ async def submit(
     view: SessionView,
     data: dict[str, str],
     *,
-    answer_id: str | None = None,
+    token: str | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Record or edit this learner's feedback; returns the answer id for the browser to keep."""
+    """Record or edit this learner's feedback; returns the edit token for the browser to keep.
+
+    Nothing is written to the answers here: the answer (or the edit) waits in
+    feedback_pending, keyed by the token's hash, until the mixer takes it in a batch."""
     if not permissions.can_give_feedback(user, view.group.facts):
         raise Forbidden
     now = now or utcnow()
@@ -152,18 +178,15 @@ async def submit(
     ratings, comment = _parse(dimensions, data)
     session_id = view.session.id
     assert session_id is not None and user.id is not None
-    existing = await _answer_of(db, answer_id, session_id)
-    if existing is not None and await _answered(db, user.id, session_id):
-        answer = existing
-    elif await insert_once(db, FeedbackReceipt, session_id=session_id, user_id=user.id):
-        answer = FeedbackAnswer(id=secrets.token_hex(16), session_id=session_id, day=now.date())
-    else:  # answered already, even a moment ago, from a browser that alone may edit it
-        raise forms.FormError(
-            {"ratings": _("You already gave your feedback on this session.")}, data
-        )
-    await _write(db, answer, ratings, comment, now)
-    await refresh_reports(db, view.group.iteration.id or 0)
-    return answer.id
+    if token is None or not await _edits(db, user.id, token, session_id):
+        if not await insert_once(db, FeedbackReceipt, session_id=session_id, user_id=user.id):
+            # Answered already, even a moment ago, from a browser that alone may edit it.
+            raise forms.FormError(
+                {"ratings": _("You already gave your feedback on this session.")}, data
+            )
+        token = new_edit_token()
+    await _wait_for_mixing(db, edit_hash(token), session_id, ratings, comment)
+    return token
 
 
 def _parse(dimensions: list[FeedbackDimension], data: dict[str, str]) -> tuple[dict[int, int], str]:
@@ -193,44 +216,22 @@ async def _answered(db: AsyncSession, user_id: int, session_id: int) -> bool:
     return (await db.exec(query)).first() is not None
 
 
-async def _write(
-    db: AsyncSession, answer: FeedbackAnswer, ratings: dict[int, int], comment: str, now: datetime
-) -> None:
-    if comment != answer.comment:
-        answer.comment = comment
-        answer.comment_status = CommentStatus.PENDING if comment else CommentStatus.NONE
-    answer.day = now.date()
-    db.add(answer)
-    await db.flush()
-    for dimension_id, value in ratings.items():
-        rating = await db.get(FeedbackRating, (answer.id, dimension_id))
-        if rating is None:
-            rating = FeedbackRating(answer_id=answer.id, dimension_id=dimension_id, value=0)
-        await _count(db, answer.session_id, dimension_id, rating.value or None, value)
-        rating.value = value
-        db.add(rating)
-    await db.flush()
+async def _edits(db: AsyncSession, user_id: int, token: str, session_id: int) -> bool:
+    """Whether this learner, who answered, holds the token of an answer to this session."""
+    answered = await _answered(db, user_id, session_id)
+    return answered and await _own_answer(db, token, session_id) is not None
 
 
-async def _count(
-    db: AsyncSession, session_id: int, dimension_id: int, old: int | None, new: int
+async def _wait_for_mixing(
+    db: AsyncSession, key: str, session_id: int, ratings: dict[int, int], comment: str
 ) -> None:
-    """Keep the running totals in step with the answer, in the same transaction."""
-    change = {
-        "count": 0 if old else 1,
-        "total": new - (old or 0),
-        "total_sq": new * new - (old or 0) ** 2,
-        f"h{new}": 1,
-    }
-    if old:
-        change[f"h{old}"] = change.get(f"h{old}", 0) - 1
+    """One pending row per token: a second edit before mixing replaces the first. Should the
+    mixer take the row meanwhile, this writes a new one, which it applies as an edit."""
+    values = {"ratings": json.dumps(ratings), "comment": comment}
     statement = (
-        insert_for(db, FeedbackAggregate)
-        .values(session_id=session_id, dimension_id=dimension_id, **change)
-        .on_conflict_do_update(
-            index_elements=["session_id", "dimension_id"],
-            set_={name: getattr(FeedbackAggregate, name) + delta for name, delta in change.items()},
-        )
+        insert_for(db, FeedbackPending)
+        .values(edit_hash=key, session_id=session_id, **values)
+        .on_conflict_do_update(index_elements=["edit_hash"], set_=values)
     )
     connection = await db.connection()
     await connection.execute(statement)

@@ -19,7 +19,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community.feedback import WINDOW, dimension_name, dimensions_of
-from community.models import CommentStatus, CourseSession, FeedbackAggregate, FeedbackAnswer, utcnow
+from community.models import (
+    CommentStatus,
+    CourseSession,
+    FeedbackAggregate,
+    FeedbackAnswer,
+    FeedbackPending,
+    utcnow,
+)
 from community.moments import shifted
 
 SCALE = (1, 5)  # the ratings' scale (`feedback.Rating`)
@@ -123,8 +130,12 @@ async def summarise(
         .where(col(CourseSession.iteration_id).in_(list(iteration_ids)))
         .order_by(col(CourseSession.starts_at))
     )
+    # A closed session whose last answers still wait for the mixer (a round at most) shows
+    # nothing yet: shown now, its figures would then move by fewer than k answers.
+    waiting = set(await db.exec(select(FeedbackPending.session_id).distinct()))
+    settled = [(session, None if session.id in waiting else row) for session, row in rows]
     named = [(d.id or 0, dimension_name(d)) for d in dimensions]
-    return build(named, list(rows), k, now or utcnow())
+    return build(named, settled, k, now or utcnow())
 
 
 def build(

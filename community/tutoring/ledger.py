@@ -25,7 +25,7 @@ from community.tutoring.peers import peers_of, provider_ids
 from community.tutoring.requests import expire_old
 from community.tutoring.skills import catalogue
 
-RATED_FROM = 5  # a mean of fewer ratings would tell too much about each tutor
+RATED_FROM = 5  # a mean of fewer ratings, or moved by fewer, would tell too much
 
 
 @dataclass(frozen=True)
@@ -165,17 +165,23 @@ async def needs(db: AsyncSession, iteration_id: int) -> list[Need]:
 
 
 async def rating_summary(db: AsyncSession, iteration_id: int) -> tuple[int, float | None]:
-    """How many thanks the group's tutors received, and their mean, never who."""
+    """How many thanks the group's tutors received, and their mean, never who.
+
+    The mean is over the first n·5 ratings, n as large as there are: it moves only once five
+    new ratings arrived, so no rating can be recovered by comparing two days' figures. The
+    count given is the one the mean is over."""
     rows = (
         await db.exec(
             select(Thanks.rating)
             .join(HelpRequest, col(HelpRequest.id) == Thanks.request_id)
             .where(HelpRequest.iteration_id == iteration_id)
+            .order_by(col(Thanks.id))
         )
     ).all()
     if len(rows) < RATED_FROM:
         return len(rows), None
-    return len(rows), sum(rows) / len(rows)
+    counted = rows[: len(rows) - len(rows) % RATED_FROM]
+    return len(counted), sum(counted) / len(counted)
 
 
 @dataclass(frozen=True)

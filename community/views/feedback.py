@@ -11,14 +11,17 @@ from starlette.routing import Route
 
 from community import feedback, permissions, reports, trainings
 from community.area import Area
+from community.feedback import capabilities
 from community.i18n import _
 from community.models import User, utcnow
 from community.templating import render
 from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
 
 
-def _answer_cookie(session_id: int) -> str:
-    return f"ruche_fb_{session_id}"
+def _held(request: Request, user: User) -> capabilities.Capabilities:
+    """The edit tokens this browser holds for this person (none for anyone else's)."""
+    value = request.cookies.get(capabilities.COOKIE)
+    return capabilities.read(value, request.app.state.settings.secret_key, user.id or 0)
 
 
 def _session_id(request: Request) -> int:
@@ -32,10 +35,9 @@ def _iteration_id(request: Request) -> int:
 async def feedback_page(request: Request, **shown: Any) -> Response:
     user = signed_in(request)
     session_id = _session_id(request)
+    token = _held(request, user).token_for(session_id)
     async with transaction(request) as session:  # the criteria are written on first use
-        form = await feedback.form(
-            session, user, session_id, request.cookies.get(_answer_cookie(session_id))
-        )
+        form = await feedback.form(session, user, session_id, token)
         k = await reports.threshold_of(session, form.view.group.training.provider_id)
     context = {
         "view": form.view,
@@ -46,6 +48,7 @@ async def feedback_page(request: Request, **shown: Any) -> Response:
         "is_open": form.view.is_open(utcnow()),
         "joined_after": form.view.joined_after(user),
         "edited": form.edited,
+        "answered": form.answered,
         "sent": request.query_params.get("sent") == "1",
         "values": form.values,
         **shown,
@@ -57,19 +60,22 @@ async def feedback_page(request: Request, **shown: Any) -> Response:
 async def submit_feedback(request: Request) -> Response:
     user = signed_in(request)
     data = await form_data(request)
-    cookie = _answer_cookie(_session_id(request))
+    session_id = _session_id(request)
+    held = _held(request, user)
     async with transaction(request) as session:
-        view = await feedback.session_view(session, user, _session_id(request))
-        answer_id = await feedback.submit(
-            session, user, view, data, answer_id=request.cookies.get(cookie)
-        )
-    response = redirect(f"/sessions/{view.session.id}/feedback?sent=1")
-    # Only this browser knows which answer is its own: that is what lets it edit it.
+        view = await feedback.session_view(session, user, session_id)
+        token = await feedback.submit(session, user, view, data, token=held.token_for(session_id))
+    # Committed first: the mixer writes the answer in a transaction of its own, and only
+    # once the session has k answers waiting (or its window has closed).
+    await feedback.mix(db(request), session_id)
+    response = redirect(f"/sessions/{session_id}/feedback?sent=1")
+    # Only this browser, for this person, knows the token: that is what lets them edit.
+    mine = held.holding(session_id, token, view.closes_at)
     response.set_cookie(
-        cookie,
-        answer_id,
-        max_age=max(int((view.closes_at - utcnow()).total_seconds()), 60),
-        path=f"/sessions/{view.session.id}/",
+        capabilities.COOKIE,
+        capabilities.write(mine, request.app.state.settings.secret_key),
+        max_age=mine.max_age(utcnow()),
+        path="/",
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",

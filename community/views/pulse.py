@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -65,7 +66,12 @@ async def _send(request: Request, send: Send, sent: str) -> Response:
 
 @shows_errors_on(pulse_page)
 async def pulse_tap(request: Request) -> Response:
-    return await _send(request, pulse.tap, "tap")
+    user = signed_in(request)
+    signal = (await form_data(request)).get("signal", "")
+    # Counted in the throttle, by person, never in the database: a tap stays anonymous.
+    key = f"{user.id}:{_session_id(request)}:{signal}"
+    again = await request.app.state.throttle.hit(throttle.PULSE_SIGNAL_PER_USER, key)
+    return await _send(request, functools.partial(pulse.tap, counted=again is None), "tap")
 
 
 @shows_errors_on(pulse_page)

@@ -42,6 +42,62 @@ def test_a_learner_gives_feedback_in_three_taps(browser, server):
     learner.context.close()
 
 
+BROWSER_COOKIES = {"ruche", "ruche_lang"}  # the session's, and the language: nobody's own
+
+
+def open_latest_feedback(page) -> None:
+    page.get_by_role(
+        "button", name="Comment s'est passée la séance « Situations d'urgence » ?"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Situations d'urgence")
+
+
+def answer(page, face: int, comment: str) -> None:
+    page.get_by_role("group", name="Dans l'ensemble, cette séance était…").locator("label").nth(
+        face
+    ).click()
+    page.get_by_label("Un commentaire (facultatif)").fill(comment)
+    page.get_by_role("button", name="Envoyer mon avis").click()
+    expect(page.get_by_role("status")).to_contain_text("Merci ! Votre avis est enregistré")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("heading", name="Apprendre ensemble, en faisant")).to_be_visible()
+
+
+def test_two_learners_on_one_shared_browser_never_see_each_others_feedback(browser, server):
+    shared = phone(browser, server)
+    page = shared.new_page()
+    sign_in(page, "apprenant5@demo.test")
+    open_latest_feedback(page)
+    form_url = page.url
+    answer(page, 1, "Avis de Léa, pour elle seule")
+    page.goto(form_url)
+    expect(page.get_by_label("Un commentaire (facultatif)")).to_have_value(
+        "Avis de Léa, pour elle seule"
+    )  # she may read and change hers…
+    left_behind = [c for c in shared.cookies() if c["name"] not in BROWSER_COOKIES]
+    assert left_behind  # what lets her browser find her answer
+    sign_out(page)
+    assert {c["name"] for c in shared.cookies()} <= BROWSER_COOKIES  # …until she signs out
+
+    sign_in(page, "apprenant6@demo.test")
+    shared.add_cookies(left_behind)  # even a copy kept of her cookie gives nothing away
+    open_latest_feedback(page)
+    expect(page.get_by_label("Un commentaire (facultatif)")).to_have_value("")
+    expect(page.get_by_text("Avis de Léa")).to_have_count(0)
+    answer(page, 4, "Avis de Mathis")  # his own answer, not an edit of hers
+    sign_out(page)
+
+    sign_in(page, "apprenant5@demo.test")
+    page.goto(form_url)
+    expect(page.get_by_text("Vous avez déjà donné votre avis sur cette séance.")).to_be_visible()
+    expect(page.get_by_text("Avis de Mathis")).to_have_count(0)
+    expect(page.get_by_label("Un commentaire (facultatif)")).to_have_count(0)
+    shared.close()
+
+
 def add_live_session(browser, server) -> None:
     staff = context(browser, server).new_page()
     sign_in(staff, "organisme@demo.test")
@@ -76,8 +132,12 @@ def test_the_trainer_screen_updates_live_when_learners_tap_too_fast(browser, ser
     learner.get_by_role("button", name="Trop vite").click()
     expect(learner.get_by_role("status")).to_contain_text("Envoyé")
     expect(too_fast).to_have_text("1")
-    learner.get_by_role("button", name="Trop vite").click()
+    other = phone(browser, server).new_page()  # the same learner again would count once
+    sign_in(other, "apprenant6@demo.test")
+    other.goto(learner.url)
+    other.get_by_role("button", name="Trop vite").click()
     expect(too_fast).to_have_text("2")
+    other.context.close()
     assert trainer.evaluate("window.notReloaded") is True
     shot(trainer, "pulse-screen-desktop")
     shot(learner, "pulse-390")
