@@ -125,7 +125,8 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
 def test_a_lock_reaches_the_open_pages_of_the_team_with_its_reason(browser, server):
     member = person(browser, server, "apprenant9@demo.test")
     member.goto("/projects/3")
-    expect(member.get_by_label("Votre message")).to_be_visible()
+    message_box = member.get_by_role("textbox", name="Votre message (mentionnez")
+    expect(message_box).to_be_visible()
     member.evaluate("window.notReloaded = true")
     trainer = person(browser, server, "formateur2@demo.test", width=1280, height=800)
     trainer.goto("/projects/3")
@@ -140,12 +141,13 @@ def test_a_lock_reaches_the_open_pages_of_the_team_with_its_reason(browser, serv
     notice = member.locator(".read-only")
     expect(notice).to_contain_text("Cet espace est en lecture seule")
     expect(notice).to_contain_text("Motif : Pause jusqu'à lundi")
-    expect(member.get_by_label("Votre message")).to_have_count(0)
+    expect(message_box).to_have_count(0)
+    expect(member.get_by_label("Modifier votre message")).to_have_count(0)
     expect(member.locator(".messages").get_by_text("Répondre", exact=True)).to_have_count(0)
     assert member.evaluate("window.notReloaded") is True
     shot(member, "project-locked-390")
 
     set_lock(False, "Reprise")
-    expect(member.get_by_label("Votre message")).to_be_visible()
+    expect(message_box).to_be_visible()
     member.context.close()
     trainer.context.close()
