@@ -19,7 +19,7 @@ async def test_sign_up_signs_in_and_lands_home(client, db):
     response = await sign_up(client, "Camille@Example.fr", "Camille Durand")
     assert response.status_code == 303
     home = await client.get("/")
-    assert "Bonjour Camille Durand" in home.text
+    assert "Bonjour <bdi>Camille Durand</bdi>" in home.text
     assert "Rejoignez votre formation" in home.text
     async with db.session() as session:
         user = (await session.exec(select(User))).one()

@@ -120,3 +120,34 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
         assert small.evaluate("document.documentElement.scrollWidth") <= 360, path
     for page in (author, *supporters, trainer, small):
         page.context.close()
+
+
+def test_a_lock_reaches_the_open_pages_of_the_team_with_its_reason(browser, server):
+    member = person(browser, server, "apprenant9@demo.test")
+    member.goto("/projects/3")
+    message_box = member.get_by_role("textbox", name="Votre message (mentionnez")
+    expect(message_box).to_be_visible()
+    member.evaluate("window.notReloaded = true")
+    trainer = person(browser, server, "formateur2@demo.test", width=1280, height=800)
+    trainer.goto("/projects/3")
+
+    def set_lock(locked: bool, reason: str) -> None:
+        trainer.get_by_text("Modérer l'espace").click()
+        trainer.get_by_label("Lecture seule").set_checked(locked)
+        trainer.get_by_label("Pourquoi").fill(reason)
+        trainer.get_by_role("button", name="Appliquer").click()
+
+    set_lock(True, "Pause jusqu'à lundi")
+    notice = member.locator(".read-only")
+    expect(notice).to_contain_text("Cet espace est en lecture seule")
+    expect(notice).to_contain_text("Motif : Pause jusqu'à lundi")
+    expect(message_box).to_have_count(0)
+    expect(member.get_by_label("Modifier votre message")).to_have_count(0)
+    expect(member.locator(".messages").get_by_text("Répondre", exact=True)).to_have_count(0)
+    assert member.evaluate("window.notReloaded") is True
+    shot(member, "project-locked-390")
+
+    set_lock(False, "Reprise")
+    expect(message_box).to_be_visible()
+    member.context.close()
+    trainer.context.close()
