@@ -1,7 +1,7 @@
 """anonymity: answers wait in feedback_pending and reach feedback_answer in shuffled batches
 
-Revision ID: 0009_anonymity
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 18:20:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "0009_anonymity"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
