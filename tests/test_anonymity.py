@@ -71,6 +71,10 @@ async def _thirty_learners_in_group_two(db: Any) -> int:
         assert group is not None
         code = await trainings.current_code(session, group)
         assert code is not None
+        query = select(CourseSession).where(
+            CourseSession.title == LATEST, CourseSession.iteration_id == 2
+        )
+        answered = (await session.exec(query)).one()
         for n in range(7, ANSWERS + 1):
             data = {
                 "email": f"apprenant{n}@anonymat.test",
@@ -78,12 +82,12 @@ async def _thirty_learners_in_group_two(db: Any) -> int:
                 "password": "une phrase secrète",
             }
             learner = await accounts.sign_up(session, Passwords("fast"), data, locale="fr")
-            await trainings.join_with_code(session, learner, {"code": code.code})
+            # They joined before the session: it is theirs to rate.
+            joined = answered.starts_at
+            await trainings.join_with_code(session, learner, {"code": code.code}, now=joined)
         await session.commit()
-        query = select(CourseSession.id).where(
-            CourseSession.title == LATEST, CourseSession.iteration_id == 2
-        )
-        return (await session.exec(query)).one()
+        assert answered.id is not None
+        return answered.id
 
 
 def _email(n: int) -> str:
