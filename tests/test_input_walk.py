@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, literal_column, table
 from sqlmodel import select
@@ -232,9 +232,11 @@ def test_no_malformed_request_breaks_a_page_or_writes(
     params = re.findall(r"\{([a-z_]+)(?::[a-z]+)?\}", template)
 
     @settings(
-        max_examples=6,
+        max_examples=5,
         deadline=None,
         database=None,
+        # A failure is reported as found: shrinking it would replay hundreds of requests.
+        phases=[Phase.explicit, Phase.generate],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(
