@@ -37,6 +37,7 @@ from community.database import Database
 from community.models import User
 from community.settings import Settings
 from community.templating import TEMPLATES
+from realtime import log as event_log
 from tests.conftest import POSTGRES_URL, ServerErrors, _pg_async_url, make_client, pg_admin_sync
 from tests.helpers import csrf_token
 
@@ -157,7 +158,9 @@ class Walk:
         digests = {}
         async with self.db.engine.connect() as conn:
             names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
-            for name in names:
+            # The event log's rows are marked published in the background, after the requests
+            # that wrote them; an event a request appends still moves its channel's number.
+            for name in set(names) - {event_log.events.name}:
                 query = select(literal_column("*")).select_from(table(name))
                 rows = (await conn.execute(query)).all()
                 content = repr(sorted(repr(tuple(row)) for row in rows))
