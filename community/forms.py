@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from starlette.exceptions import HTTPException
+
 from community.i18n import DISPLAY_TIMEZONE, _, show_date
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -15,6 +17,7 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 # None is anything a person means to type, NUL cannot be stored by PostgreSQL, and the rest
 # would reach pages, exports and logs unseen.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # Dates people type for a training: from 2000 to 2099. Anything else is a typo (9999, 0001),
 # and this range keeps every computation on dates (periods, weeks, trends) far from the ends
 # of the calendar, where it would overflow.
@@ -156,6 +159,13 @@ def check_period(
         raise FormError({end: _("The end comes before the start.")}, data)
 
 
+def idempotency_key(data: Mapping[str, str]) -> str | None:
+    """The key a form carries so that sending it twice makes one thing (`secrets.token_urlsafe`);
+    none when it is missing or is not one."""
+    raw = data.get("idem")
+    return raw if isinstance(raw, str) and IDEMPOTENCY_KEY.fullmatch(raw) else None
+
+
 def parse(data: Mapping[str, str], *fields: Text) -> dict:
     """Clean every field; raise one FormError naming all the problems at once."""
     errors: dict[str, str] = {}
@@ -163,6 +173,15 @@ def parse(data: Mapping[str, str], *fields: Text) -> dict:
     if errors:
         raise FormError(errors, {f.name: str(data.get(f.name, "")) for f in fields})
     return values
+
+
+def query(params: Mapping[str, str], *fields: Text) -> dict:
+    """Query parameters, cleaned as form fields are: one that cannot be read is a bad request
+    (400), answered with the error page in the visitor's language."""
+    try:
+        return parse(params, *fields)
+    except FormError:
+        raise HTTPException(400) from None
 
 
 def collect(data: Mapping[str, str], errors: dict[str, str], *fields: Text) -> dict:

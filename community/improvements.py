@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import realtime
-from community import forms, permissions, reports
+from community import forms, parsing, permissions, reports
 from community.errors import Forbidden
 from community.feedback import dimension_name
 from community.i18n import _
@@ -82,9 +82,10 @@ async def _iteration_of(
     db: AsyncSession, report: reports.ReportView, raw: str | None
 ) -> Iteration | None:
     """A group of the report's provider, from the form."""
-    if not raw or not (raw.isascii() and raw.isdigit()):
+    iteration_id = parsing.ident(raw)
+    if iteration_id is None:
         return None
-    iteration = await db.get(Iteration, int(raw))
+    iteration = await db.get(Iteration, iteration_id)
     training = await db.get(Training, iteration.training_id) if iteration else None
     return (
         iteration if training is not None and training.provider_id == report.provider.id else None
@@ -94,9 +95,10 @@ async def _iteration_of(
 async def _dimension_of(
     db: AsyncSession, iteration: Iteration | None, raw: str | None
 ) -> FeedbackDimension | None:
-    if iteration is None or not raw or not (raw.isascii() and raw.isdigit()):
+    dimension_id = parsing.ident(raw)
+    if iteration is None or dimension_id is None:
         return None
-    dimension = await db.get(FeedbackDimension, int(raw))
+    dimension = await db.get(FeedbackDimension, dimension_id)
     return dimension if dimension and dimension.training_id == iteration.training_id else None
 
 

@@ -9,7 +9,6 @@ from enum import StrEnum
 from typing import TypeVar
 
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.exceptions import HTTPException
 
 # Ids are INTEGER columns on PostgreSQL (and kept there on SQLite): a larger number names
 # nothing, and the database would refuse to even compare with it.
@@ -46,11 +45,6 @@ def query_page(params: Mapping[str, str], name: str = "page", last: int = 100_00
     """A page number in a list's address; anything that is not one shows the first page,
     which is what a person following a mangled link expects."""
     return number(params.get(name, ""), 1, last) or 1
-
-
-def bad_request() -> HTTPException:
-    """A query that cannot be read: the error page says so in the visitor's language."""
-    return HTTPException(400)
 
 
 def _at_most(limit: int) -> str:

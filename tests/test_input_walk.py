@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import httpx2
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, literal_column, table
 from sqlmodel import select
@@ -37,6 +37,7 @@ from community.database import Database
 from community.models import User
 from community.settings import Settings
 from community.templating import TEMPLATES
+from realtime import log as event_log
 from tests.conftest import POSTGRES_URL, ServerErrors, _pg_async_url, make_client, pg_admin_sync
 from tests.helpers import csrf_token
 
@@ -150,14 +151,15 @@ class Walk:
     app: Any
     db: Database
     errors: ServerErrors
-    settings: Settings
 
     async def snapshot(self) -> dict[str, str]:
         """A digest of every table's content."""
         digests = {}
         async with self.db.engine.connect() as conn:
             names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
-            for name in names:
+            # The event log's rows are marked published in the background, after the requests
+            # that wrote them; an event a request appends still moves its channel's number.
+            for name in set(names) - {event_log.events.name}:
                 query = select(literal_column("*")).select_from(table(name))
                 rows = (await conn.execute(query)).all()
                 content = repr(sorted(repr(tuple(row)) for row in rows))
@@ -203,7 +205,7 @@ def walk(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> It
     errors = ServerErrors()
     logging.getLogger("community.app").addHandler(errors)
     try:
-        yield Walk(loop, app, db, errors, config)
+        yield Walk(loop, app, db, errors)
     finally:
         logging.getLogger("community.app").removeHandler(errors)
         loop.run(lifespan.__aexit__(None, None, None))
@@ -228,13 +230,16 @@ _ips = (f"10.{a}.{b}.1" for a, b in itertools.product(range(256), range(256)))
 def test_no_malformed_request_breaks_a_page_or_writes(
     walk: Walk, method: str, template: str, role: str
 ) -> None:
+    walk.errors.seen.clear()  # each route answers for its own errors
     client, token = walk.loop.run(walk.client_as(ROLES[role], next(_ips)))
     params = re.findall(r"\{([a-z_]+)(?::[a-z]+)?\}", template)
 
     @settings(
-        max_examples=6,
+        max_examples=5,
         deadline=None,
         database=None,
+        # A failure is reported as found: shrinking it would replay hundreds of requests.
+        phases=[Phase.explicit, Phase.generate],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, notifications
+from community import forms, notifications, parsing
 from community.errors import NotFound
 from community.i18n import _
 from community.models import Milestone, Task, User
@@ -35,16 +35,17 @@ async def add_task(db: AsyncSession, view: ProjectView, data: dict[str, str]) ->
 
 async def _member_user(db: AsyncSession, view: ProjectView, raw: str | None) -> int | None:
     """The person a task is given to: nobody yet, or one of the team's members."""
-    if not raw or not raw.isdigit():
-        return None
+    if not raw:
+        return None  # nobody yet
     members = {
         member.user_id
         for member, _person in await members_of(db, view.project.id or 0)
         if member.status == MemberStatus.MEMBER
     }
-    if int(raw) not in members:
+    chosen = parsing.ident(raw)
+    if chosen is None or chosen not in members:
         raise forms.FormError({"assignee_id": _("Choose one of the options.")})
-    return int(raw)
+    return chosen
 
 
 async def move_task(db: AsyncSession, view: ProjectView, task_id: int, status: str) -> None:

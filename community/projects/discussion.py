@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, notifications, permissions
+from community import forms, notifications, parsing, permissions
 from community.errors import NotFound
 from community.i18n import _
 from community.models import Flag, Message, User, utcnow
@@ -34,8 +34,8 @@ async def post(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> Non
     if await _just_sent(db, view, body):
         return  # a double tap, or a form sent twice: one message
     project = view.project
-    reply_to = data.get("reply_to")
-    parent = await db.get(Message, int(reply_to)) if reply_to and reply_to.isdigit() else None
+    reply_to = parsing.ident(data.get("reply_to"))
+    parent = await db.get(Message, reply_to) if reply_to else None
     db.add(
         Message(
             project_id=project.id or 0, author_id=view.user.id or 0, body=body,

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, notifications, permissions, trainings
+from community import forms, notifications, parsing, permissions, trainings
 from community.errors import Forbidden
 from community.i18n import _
 from community.models import Project, ProjectMember, ProjectRole, ProjectSupport, User
@@ -44,7 +44,7 @@ async def propose(
     """A proposal, or a draft; the same form sent twice (idem key) makes one project."""
     if not permissions.can_propose_project(user, group.facts):
         raise Forbidden
-    key = (data.get("idem") or "")[:40] or None
+    key = forms.idempotency_key(data)
     if key is not None:
         sent = select(Project).where(Project.author_id == user.id, Project.idempotency_key == key)
         if (earlier := (await db.exec(sent)).first()) is not None:
@@ -77,16 +77,15 @@ async def propose(
 def _roles(data: dict[str, str], errors: dict[str, str]) -> list[tuple[str, int]]:
     roles = []
     for n in range(MAX_ROLES):
-        name = " ".join(data.get(f"role{n}", "").split())
-        slots = data.get(f"slots{n}", "1")
+        named = forms.collect(data, errors, forms.Text(f"role{n}", max_length=60, required=False))
+        name = named.get(f"role{n}")
+        slots = parsing.number(data.get(f"slots{n}", "1"), 1, 10)
         if not name:
             continue
-        if len(name) > 60:
-            errors[f"role{n}"] = _("At most %(n)s characters.", n=60)
-        elif not slots.isdigit() or not 1 <= int(slots) <= 10:
+        if slots is None:
             errors[f"role{n}"] = _("Between 1 and 10 places per role.")
         else:
-            roles.append((name, int(slots)))
+            roles.append((name, slots))
     if not roles and not errors:
         errors["role0"] = _("Name at least one role to fill.")
     return roles

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, permissions
+from community import forms, parsing, permissions
 from community.errors import Forbidden, NotFound
 from community.feedback import refresh_reports
 from community.i18n import _
@@ -144,8 +144,8 @@ async def set_threshold(db: AsyncSession, user: User, data: dict[str, str]) -> N
         raise NotFound
     if not permissions.can_set_anonymity_threshold(user, provider.id or 0):
         raise Forbidden
-    raw = data.get("k", "")
-    if not (raw.isascii() and raw.isdigit() and MIN_THRESHOLD <= int(raw) <= MAX_THRESHOLD):
+    k = parsing.number(data.get("k"), MIN_THRESHOLD, MAX_THRESHOLD)
+    if k is None:
         message = _(
             "Choose a number of answers from %(low)s to %(high)s.",
             low=MIN_THRESHOLD,
@@ -153,7 +153,7 @@ async def set_threshold(db: AsyncSession, user: User, data: dict[str, str]) -> N
         )
         raise forms.FormError({"k": message}, data)
     before = provider.anonymity_threshold
-    provider.anonymity_threshold = int(raw)
+    provider.anonymity_threshold = k
     db.add(provider)
     change = f"{before} → {provider.anonymity_threshold}"
     await _log(db, user, provider, AuditAction.THRESHOLD, change)

@@ -69,7 +69,7 @@ async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online
     if not permissions.can_ask_for_help(user, enrolled=bool(groups)):
         raise Forbidden
     fields, skill = await _parse_ask(db, user, data)
-    key = (data.get("idem") or "")[:40] or None
+    key = forms.idempotency_key(data)
     if key is not None and (earlier := (await db.exec(_sent(user, key))).first()) is not None:
         return earlier  # the same form, sent again
     iteration = next((it for it, tr in groups if tr.provider_id == skill.provider_id), groups[0][0])

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, notifications, permissions
+from community import forms, notifications, parsing, permissions
 from community.i18n import _
 from community.models import HelpOffer, HelpRequest, Skill, Thanks, User, utcnow
 from community.permissions import HelpFacts, HelpPart
@@ -70,8 +70,8 @@ async def offer(db: AsyncSession, user: User, request_id: int, data: dict[str, s
 async def accept(db: AsyncSession, user: User, request_id: int, data: dict[str, str]) -> None:
     """One offer wins; a second accept at the same moment is told the request is taken."""
     request = await request_for(db, user, request_id, permissions.can_accept_help_offer)
-    raw = data.get("offer_id", "")
-    chosen = await db.get(HelpOffer, int(raw)) if raw.isdigit() else None
+    offer_id = parsing.ident(data.get("offer_id"))
+    chosen = await db.get(HelpOffer, offer_id) if offer_id else None
     if chosen is None or chosen.request_id != request_id:
         raise forms.FormError({"offer": _("Choose one of the options.")})
     # The status is checked by the update itself: of two accepts at once, one changes it.

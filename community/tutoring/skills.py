@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, permissions
+from community import forms, parsing, permissions
 from community.errors import Forbidden, NotFound
 from community.i18n import _
 from community.models import LearnerSkill, Skill, User
@@ -54,7 +54,8 @@ async def my_skills(db: AsyncSession, user: User) -> MySkills:
 
 async def approved_skill(db: AsyncSession, user: User, raw: str | None) -> Skill:
     """The skill a form names, if it is in the catalogue of one of the user's providers."""
-    skill = await db.get(Skill, int(raw)) if raw and raw.isdigit() else None
+    skill_id = parsing.ident(raw)
+    skill = await db.get(Skill, skill_id) if skill_id else None
     if skill is None or not skill.approved or skill.provider_id not in await provider_ids(db, user):
         raise forms.FormError({"skill_id": _("Choose one of the options.")})
     return skill

@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-# Imported first: it registers the `id` and `token` route convertors the areas' routes use.
-from community import parsing, throttle  # noqa: F401  (isort: parsing is needed before views)
+# `parsing` registers the `id` and `token` route convertors before any area declares a route.
+from community import parsing, throttle  # noqa: F401
 from community.database import Database
 from community.errors import SignInRequired
 from community.forms import FormError

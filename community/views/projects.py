@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import permissions, projects, trainings
+from community import forms, parsing, permissions, projects, trainings
 from community.area import Area, Channel, NavEntry
 from community.i18n import _
 from community.projects import choices
@@ -28,10 +28,12 @@ from community.views import (
     transaction,
 )
 
-
-def _number(raw: str) -> int:
-    """A number sent by a page (an id, a page of the list); anything else names nothing: 0."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+# The list's filters, as its search form sends them: an unknown status shows every project.
+FILTERS = (
+    forms.Text("status", max_length=40, required=False),
+    forms.Text("skill", max_length=300, required=False),
+    forms.Text("q", max_length=300, required=False),
+)
 
 
 async def list_page(
@@ -39,13 +41,9 @@ async def list_page(
 ) -> Response:
     """The projects I can see; a refused proposal comes back here, its form open."""
     user = signed_in(request)
-    params = request.query_params
-    page = _number(params.get("page", "1")) or 1
-    filters = {
-        "status": params.get("status", ""),
-        "skill": params.get("skill", ""),
-        "words": params.get("q", ""),
-    }
+    page = parsing.query_page(request.query_params)
+    asked = forms.query(request.query_params, *FILTERS)
+    filters = {"status": asked["status"], "skill": asked["skill"], "words": asked["q"]}
     async with db(request).session() as session:
         rows, pages = await projects.listing(session, user, page=page, **filters)
         groups = await projects.groups_to_propose_in(session, user)
@@ -63,7 +61,9 @@ async def propose(request: Request) -> Response:
     user = signed_in(request)
     data = await form_data(request)
     async with transaction(request) as session:
-        group = await trainings.iteration_view(session, user, _number(data.get("iteration_id", "")))
+        group = await trainings.iteration_view(
+            session, user, parsing.ident_or_zero(data.get("iteration_id"))
+        )
         project = await projects.propose(session, user, group, data)
     return redirect(f"/projects/{project.id}")
 
@@ -122,7 +122,9 @@ ACTIONS: dict[str, Act] = {
     "support": lambda s, view, _sent: projects.support(s, view),
     "launch": lambda s, view, _sent: projects.launch(s, view),
     "decide": lambda s, view, sent: projects.decide(s, view, sent.form),
-    "join": lambda s, view, sent: projects.join(s, view, _number(sent.form.get("role_id", ""))),
+    "join": lambda s, view, sent: projects.join(
+        s, view, parsing.ident_or_zero(sent.form.get("role_id"))
+    ),
     "leave": lambda s, view, _sent: projects.leave(s, view),
     "members/{member_id:id}/decide": lambda s, view, sent: projects.decide_join(
         s, view, sent.ids["member_id"], sent.form.get("accept") == "1"

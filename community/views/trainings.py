@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import feedback, permissions, throttle, trainings
+from community import feedback, parsing, permissions, throttle, trainings
 from community.area import Area, Channel, NavEntry
 from community.i18n import _
 from community.models import User
@@ -140,10 +140,10 @@ async def set_support_threshold(request: Request) -> Response:
 
 @shows_errors_on(iteration_page)
 async def add_trainer(request: Request) -> Response:
-    raw = (await form_data(request)).get("trainer_id", "")
+    raw = (await form_data(request)).get("trainer_id")
     async with group_write(request) as (session, user, view):
-        # Not a number: no such trainer, which the action says on the form.
-        await trainings.add_trainer(session, user, view, int(raw) if raw.isdigit() else 0)
+        # Not an id: no such trainer, which the action says on the form.
+        await trainings.add_trainer(session, user, view, parsing.ident_or_zero(raw))
     return back_to_group(request)
 
 
