@@ -6,7 +6,7 @@ from enum import IntEnum, StrEnum
 
 from community.i18n import _, ngettext
 
-# Stored as plain strings (see community/models.py); a StrEnum equals its stored value.
+# Stored as plain strings (see community/models/); a StrEnum equals its stored value.
 
 
 class ProjectStatus(StrEnum):

@@ -30,7 +30,7 @@ def allowed(choices: Iterable[Labelled]) -> tuple[str, ...]:
     return tuple(str(choice.value) for choice in choices)
 
 
-# Stored as plain strings, like every enumeration (see models.py).
+# Stored as plain strings, like every enumeration (see community/models/).
 class HelpStatus(StrEnum):
     OPEN = "open"
     MATCHED = "matched"

@@ -1,0 +1,50 @@
+"""Providers, people and their signed-in browsers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from community.models.base import utcnow
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class Provider(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    # Reports show no figure computed from fewer answers than this (never below 5).
+    anonymity_threshold: int = 5
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(default=Role.LEARNER, max_length=16)
+    # Trainers and provider staff belong to one provider; learners meet providers
+    # through their enrolments.
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    locale: str | None = Field(default=None, max_length=5)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a token; only its hash is stored."""
+
+    __tablename__ = "web_session"
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
