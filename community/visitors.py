@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
@@ -14,6 +12,7 @@ import realtime
 from community import accounts, i18n, notifications
 from community.database import Database
 from community.models import User
+from community.security import signature
 from community.settings import Settings
 
 LOCALE_COOKIE = "ruche_lang"
@@ -36,7 +35,7 @@ class Visitor:
 
     @property
     def csrf_token(self) -> str:
-        return hmac.new(self.secret.encode(), self.token.encode(), hashlib.sha256).hexdigest()
+        return signature(self.secret, self.token)
 
     def switch(self, token: str, user: User | None) -> None:
         """A new session id at sign-in and sign-out: the old one is worth nothing after."""

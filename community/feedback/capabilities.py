@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from community.security import signature
+
 COOKIE = "ruche_feedback"
-_PURPOSE = b"feedback-edit-tokens:"
+_PURPOSE = "feedback-edit-tokens:"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def read(value: str | None, secret: str, user_id: int) -> Capabilities:
     """The tokens this browser holds for this person: none if signed for anyone else."""
     empty = Capabilities(user_id)
     payload, _dot, mac = (value or "").rpartition(".")
-    if not payload or not hmac.compare_digest(mac, _sign(payload, secret)):
+    if not payload or not hmac.compare_digest(mac, signature(secret, payload, _PURPOSE)):
         return empty
     try:
         data = json.loads(base64.urlsafe_b64decode(payload))
@@ -59,8 +60,4 @@ def read(value: str | None, secret: str, user_id: int) -> Capabilities:
 def write(capabilities: Capabilities, secret: str) -> str:
     data = {"u": capabilities.user_id, "t": capabilities.tokens}
     payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
-    return f"{payload}.{_sign(payload, secret)}"
-
-
-def _sign(payload: str, secret: str) -> str:
-    return hmac.new(secret.encode(), _PURPOSE + payload.encode(), hashlib.sha256).hexdigest()
+    return f"{payload}.{signature(secret, payload, _PURPOSE)}"
