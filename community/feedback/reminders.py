@@ -67,15 +67,16 @@ async def remind(db: AsyncSession, user: User, now: datetime | None = None) -> i
     # Pages opened at once would each count the week's reminders and each send up to the
     # limit: the first holds the person's row, the next ones count after it.
     await lock(db, User, user.id)
-    due = await _due(db, user, now)
-    for item in due:
+    sent = 0
+    for item in await _due(db, user, now):
         session_id = item.session.id or 0
         reminder = {"session_id": session_id, "user_id": user.id, "sent_at": now}
         if await insert_once(db, FeedbackReminder, **reminder):
             await notifications.notify(
                 db, user.id, "feedback", item.session.title, f"/sessions/{session_id}/feedback"
             )
-    return len(due)
+            sent += 1
+    return sent
 
 
 async def _due(db: AsyncSession, user: User, now: datetime) -> list[Pending]:
