@@ -164,17 +164,22 @@ async def test_an_edit_of_a_mixed_answer_waits_for_the_next_batch(client, db, de
     assert [(t.count, t.total, t.h2, t.h4) for t in totals] == [(1, 4, 0, 1)] * 4
 
 
-async def test_answers_left_pending_by_a_stopped_process_are_mixed_at_start_up(
-    settings, db, demo_data
-):
-    sid = await session_id(db, LATEST)
-    async with db.session() as session:  # five answers committed, the process stops
-        for n in range(1, 6):
+async def submitted_directly(db, sid: int, learners: int) -> None:
+    """The first demo learners answer through the area's code, without the app around it."""
+    async with db.session() as session:
+        for n in range(1, learners + 1):
             query = select(User).where(User.email == f"apprenant{n}@demo.test")
             learner = (await session.exec(query)).one()
             view = await feedback.session_view(session, learner, sid)
             await feedback.submit(session, learner, view, {"overall": "3"})
-            await session.commit()
+        await session.commit()
+
+
+async def test_answers_left_pending_by_a_stopped_process_are_mixed_at_start_up(
+    settings, db, demo_data
+):
+    sid = await session_id(db, LATEST)
+    await submitted_directly(db, sid, learners=5)  # committed, then the process stops
     assert await answers_of(db, sid) == []
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -208,13 +213,7 @@ async def test_a_feedback_cookie_of_another_learner_is_ignored_and_replaced(
 
 async def test_mixers_running_at_once_mix_each_answer_once(db, demo_data):
     sid = await session_id(db, LATEST)
-    async with db.session() as session:
-        for n in range(1, 7):
-            query = select(User).where(User.email == f"apprenant{n}@demo.test")
-            learner = (await session.exec(query)).one()
-            view = await feedback.session_view(session, learner, sid)
-            await feedback.submit(session, learner, view, {"overall": "4"})
-        await session.commit()
+    await submitted_directly(db, sid, learners=6)
     mixed = await asyncio.gather(*(feedback.mix(db, sid) for _ in range(4)))
     assert sorted(mixed) == [0, 0, 0, 6]  # several processes: one batch, never split below k
     assert len(await answers_of(db, sid)) == 6
