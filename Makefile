@@ -7,7 +7,7 @@ BABEL_CFG := $(LOCALES)/babel.cfg
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test lint messages compile-messages bench bench-reports clean
+.PHONY: run test lint messages compile-messages bench bench-reports bench-pages bench-pathways clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,25 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
 
-## The realtime benchmark (bench/README.md): quick mode, or `make bench FULL=1`.
+## The benchmarks (bench/README.md): quick mode, or `make bench FULL=1`. One line per benchmark,
+## each printing its table; bench/results/live.json is shared: each merges its own keys in.
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.realtime $(if $(FULL),--full) $(BENCH_ARGS)
+	$(BIN)/python -m bench.live $(if $(FULL),--full)
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.reconnect
 
 ## Reports with 10,000 and 1,000,000 answers, and feedback throughput (a few minutes).
 bench-reports: $(STAMP)
 	$(BIN)/python -m bench.reports
+
+## A learner's pages per second beside a bare Starlette endpoint, SQLite and PostgreSQL.
+bench-pages: $(BENCH_STAMP)
+	$(BIN)/python -m bench.pages
+
+## The pathways: how well the skill of a typed need is suggested (cross-validated accuracy,
+## time to suggest), and one learner's compass cards with 10,000 learners and 1,000 skills
+## (BENCH_DATABASE_URL: PostgreSQL).
+bench-pathways: $(STAMP)
+	$(BIN)/python -m bench.pathways
+	$(BIN)/python -m bench.pathways_cards

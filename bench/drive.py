@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 from bench.systems import ROOT
 
@@ -51,6 +52,25 @@ class Proc:
             except TimeoutError:
                 self.process.kill()
                 await self.process.wait()
+
+
+async def serve(target: Any) -> None:
+    """The worker's side of `Proc`: call the method each line names, answer with one line;
+    the worker's `close` ends it."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**26)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while line := await reader.readline():
+        command = json.loads(line)
+        name = command.pop("cmd")
+        if name == "exit":
+            break
+        result = getattr(target, name)(**command)
+        if asyncio.iscoroutine(result):
+            result = await result
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+    await target.close()
 
 
 class Fleet:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from dataclasses import dataclass, field
 import uvloop
 import websockets
 from websockets.asyncio.client import ClientConnection
+
+from bench.drive import serve
 
 
 @dataclass(eq=False)
@@ -154,23 +155,5 @@ async def _close(client: Client) -> None:
     client.ws.transport.abort()  # a stalled peer never answers the close: don't wait for it
 
 
-async def serve_commands() -> None:
-    worker = Worker()
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**26)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
-        name = command.pop("cmd")
-        if name == "exit":
-            break
-        result = getattr(worker, name)(**command)
-        if asyncio.iscoroutine(result):
-            result = await result
-        sys.stdout.write(json.dumps(result) + "\n")
-        sys.stdout.flush()
-    await worker.close()
-
-
 if __name__ == "__main__":
-    uvloop.run(serve_commands())
+    uvloop.run(serve(Worker()))

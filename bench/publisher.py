@@ -18,11 +18,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 import time
 from collections import Counter
+from typing import Any
 
 import uvloop
+
+from bench.drive import serve
 
 FILLER = 440  # bytes of text in the fragment: ~512 B of HTML, ~570 B on the wire
 
@@ -114,25 +116,24 @@ class Publisher:
         }
 
 
-async def serve_commands() -> None:
-    publisher: Publisher | None = None
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    while line := await reader.readline():
-        command = json.loads(line)
-        name = command.pop("cmd")
-        if name == "exit":
-            break
-        if name == "init":
-            publisher = Publisher(**command)
-            result: dict = {"ok": True}
-        else:
-            assert publisher is not None, "init first"
-            result = await publisher.run(**command)
-        sys.stdout.write(json.dumps(result) + "\n")
-        sys.stdout.flush()
+class Commands:
+    """What the benchmark asks this process (through `bench.drive.serve`): `init` once, then
+    `run` for each step."""
+
+    def __init__(self) -> None:
+        self.publisher: Publisher | None = None
+
+    def init(self, **settings: Any) -> dict:
+        self.publisher = Publisher(**settings)
+        return {"ok": True}
+
+    async def run(self, **step: Any) -> dict:
+        assert self.publisher is not None, "init first"
+        return await self.publisher.run(**step)
+
+    async def close(self) -> None:
+        """Nothing to release: the process ends."""
 
 
 if __name__ == "__main__":
-    uvloop.run(serve_commands())
+    uvloop.run(serve(Commands()))

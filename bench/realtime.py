@@ -59,7 +59,7 @@ QUICK = Config(
     steps=(500, 1000, 2000, 4000, 8000, 16000, 32000, 64000),
     step_seconds=2.5,
     big_channel=1000,
-    big_steps=(1000, 2000, 4000, 8000, 16000),
+    big_steps=(1000, 2000, 4000, 8000, 16000, 32000, 64000),
     slow_seconds=4,
     loadgen_processes=2,
     resume_readers=40,
@@ -73,7 +73,7 @@ FULL = Config(
     steps=(500, 1000, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000, 48000, 64000),
     step_seconds=8,
     big_channel=2000,
-    big_steps=(2000, 4000, 8000, 16000, 24000, 32000),
+    big_steps=(2000, 4000, 8000, 16000, 24000, 32000, 48000, 64000),
     slow_seconds=15,
     loadgen_processes=4,
     resume_readers=200,
@@ -186,13 +186,7 @@ class Bench:
 
     async def quiet(self, most: float = 60) -> None:
         """Wait until the server's processes are idle (or `most` seconds)."""
-        deadline = time.monotonic() + most
-        await asyncio.sleep(1)
-        while time.monotonic() < deadline:
-            before = cpu_seconds(self.system.pids())
-            await asyncio.sleep(0.5)
-            if cpu_seconds(self.system.pids()) - before < 0.05:  # under 10 % of a core
-                return
+        await self.system.settle(most)
 
     async def step(
         self, rate: float, seconds: float, channels: list[str], fat: tuple[str, ...] = ()
@@ -411,6 +405,7 @@ async def run_all(config: Config, args: argparse.Namespace) -> dict:
             ),
             "channels-core": lambda: systems.start_channels("core", args.redis, logs),
             "channels-pubsub": lambda: systems.start_channels("pubsub", args.redis, logs),
+            "channels-tuned": lambda: systems.start_channels("tuned", args.redis, logs),
             "ceiling": lambda: systems.start_ceiling(args.redis, logs),
         }
         for name in args.systems:
@@ -455,23 +450,28 @@ def summarise(config: Config, run: dict) -> dict:
     """The headline figures and how they compare with the targets."""
     got = run["systems"]
 
-    def knee(name: str) -> int | None:
-        return got.get(name, {}).get("ramp", {}).get("knee_deliveries_per_s")
+    def knee(name: str, scenario: str = "ramp") -> int | None:
+        return got.get(name, {}).get(scenario, {}).get("knee_deliveries_per_s")
 
-    def ratio(ours: int | None, peer: int | None) -> tuple[float | None, str | None]:
+    def ratio(
+        ours: int | None, peer: int | None, steps: tuple[int, ...] = config.steps
+    ) -> tuple[float | None, str | None]:
         """Our knee over a peer's, and whether the ramp's ends make it a bound only."""
         if ours is None or peer is None:
             return None, None
         if peer == 0:  # the peer failed the lowest step: its knee is below it
-            return round(ours / config.steps[0], 2), "at least"
-        if peer == config.steps[-1]:  # the peer passed every step: its knee is above it
+            return round(ours / steps[0], 2), "at least"
+        if peer == steps[-1]:  # the peer passed every step: its knee is above it
             return round(ours / peer, 2), "at most"
         return round(ours / peer, 2), "measured"
 
     ours = got.get("ours", {})
-    channel_knees = [k for k in (knee("channels-core"), knee("channels-pubsub")) if k is not None]
-    vs_channels = ratio(knee("ours"), max(channel_knees, default=None))
+    peer = channels_peer(got)
+    vs_channels = ratio(knee("ours"), knee(peer) if peer else None)
     vs_ceiling = ratio(knee("ours"), knee("ceiling"))
+    big_vs_ceiling = ratio(
+        knee("ours", "big_channel"), knee("ceiling", "big_channel"), config.big_steps
+    )
     at_2000 = [
         s for s in ours.get("ramp", {}).get("steps", []) if s["target_deliveries_per_s"] == 2000
     ]
@@ -479,8 +479,11 @@ def summarise(config: Config, run: dict) -> dict:
     headline = {
         "knee_ratio_vs_channels": vs_channels[0],
         "knee_ratio_vs_channels_is": vs_channels[1],
+        "knee_ratio_vs_channels_peer": peer,
         "knee_ratio_vs_ceiling": vs_ceiling[0],
         "knee_ratio_vs_ceiling_is": vs_ceiling[1],
+        "big_channel_knee_ratio_vs_ceiling": big_vs_ceiling[0],
+        "big_channel_knee_ratio_vs_ceiling_is": big_vs_ceiling[1],
         "p99_ms_at_5k": at_2000[0]["p99_ms"] if at_2000 else None,
         "p99_ms_at_5k_sockets": config.ramp_sockets,
         "idle_kib_per_connection": idle[-1]["kib_per_connection"] if idle else None,
@@ -497,6 +500,10 @@ def summarise(config: Config, run: dict) -> dict:
             ">= 0.5",
             _ge(vs_ceiling[0], 0.5) and vs_ceiling[1] != "at most",
         ),
+        "big_channel_knee_ratio_vs_ceiling": (
+            ">= 0.5",
+            _ge(big_vs_ceiling[0], 0.5) and big_vs_ceiling[1] != "at most",
+        ),
         "p99_ms_at_5k": (
             "< 100 ms at 2,000 deliveries/s with 5,000 sockets",
             headline["p99_ms_at_5k"] is not None
@@ -512,6 +519,19 @@ def summarise(config: Config, run: dict) -> dict:
         "targets": {k: {"target": t, "met": bool(met)} for k, (t, met) in targets.items()},
         "knees_deliveries_per_s": {name: knee(name) for name in got},
     }
+
+
+def channels_peer(got: dict) -> str | None:
+    """The Channels system the ratio compares with: the tuned one when it ran, else the
+    better of the default layers."""
+    if "channels-tuned" in got:
+        return "channels-tuned"
+    ran = [n for n in ("channels-core", "channels-pubsub") if n in got]
+    return max(ran, key=lambda n: _knee(got[n]), default=None)
+
+
+def _knee(system: dict) -> int:
+    return system.get("ramp", {}).get("knee_deliveries_per_s", -1)
 
 
 def _ge(value: float | None, bound: float) -> bool:
@@ -562,7 +582,7 @@ def table(summary: dict, raw: dict) -> str:
     for key, verdict in summary["targets"].items():
         mark = "met" if verdict["met"] else "NOT MET"
         value = f"{summary.get(key + '_is') or ''} {summary[key]}".strip()
-        lines.append(f"{key:<26} {value:<18} target {verdict['target']:<50} {mark}")
+        lines.append(f"{key:<33} {value:<18} target {verdict['target']:<50} {mark}")
     return "\n".join(lines)
 
 
@@ -572,7 +592,9 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="a DB of our own")
     parser.add_argument(
-        "--systems", nargs="+", default=["ours", "channels-core", "channels-pubsub", "ceiling"]
+        "--systems",
+        nargs="+",
+        default=["ours", "channels-core", "channels-pubsub", "channels-tuned", "ceiling"],
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--ref", help="serve ours from this commit instead of the working tree")

@@ -29,7 +29,7 @@ from community import accounts, demo, feedback, migrate, trainings
 from community.accounts import Passwords
 from community.app import create_app
 from community.database import Database
-from community.models import CourseSession, Iteration, Role, Training
+from community.models import CourseSession, Iteration, Role, Training, User
 from community.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reports.json"
@@ -98,7 +98,11 @@ async def bulk_answers(db: Database, iteration_id: int, answers: int) -> None:
         await session.commit()
 
 
-async def group_with_sessions(db: Database, staff, name: str, start: datetime) -> int:  # type: ignore[no-untyped-def]
+async def group_with_sessions(  # type: ignore[no-untyped-def]
+    db: Database, staff, name: str, start: datetime, sessions: int = SESSIONS
+) -> int:
+    """A group of the demo's first training with `sessions` sessions of 3 hours, one a day
+    from `start`."""
     async with db.session() as session:
         training = await session.get(Training, 1)
         iteration = await trainings.create_iteration(
@@ -106,10 +110,10 @@ async def group_with_sessions(db: Database, staff, name: str, start: datetime) -
             staff,
             training,
             {"name": name, "starts_on": start.date().isoformat(),
-             "ends_on": (start + timedelta(days=SESSIONS)).date().isoformat()},
+             "ends_on": (start + timedelta(days=sessions)).date().isoformat()},
             code_days=30,
         )  # fmt: skip
-        for n in range(SESSIONS):
+        for n in range(sessions):
             begin = start + timedelta(days=n)
             session.add(
                 CourseSession(
@@ -142,6 +146,29 @@ async def report_latency(app, iteration_id: int) -> float:  # type: ignore[no-un
     return statistics.median(timings)
 
 
+async def enrolled_learners(
+    db: Database, iteration_id: int, count: int, prefix: str, joined: datetime | None = None
+) -> list[User]:
+    """`count` new learners (prefix0@bench.test…) who joined the group with its code, at
+    `joined` (now if None): the sessions after that are theirs to rate."""
+    passwords = Passwords("fast")
+    async with db.session() as session:
+        iteration = await session.get(Iteration, iteration_id)
+        code = (await trainings.current_code(session, iteration)).code
+        learners = []
+        for n in range(count):
+            learner = await accounts.sign_up(
+                session, passwords,
+                {"email": f"{prefix}{n}@bench.test", "display_name": f"{prefix.upper()}{n}",
+                 "password": "x" * 12},
+                locale="fr",
+            )  # fmt: skip
+            await trainings.join_with_code(session, learner, {"code": code}, now=joined)
+            learners.append(learner)
+        await session.commit()
+    return learners
+
+
 async def submit_rate(db: Database) -> float:
     """Feedback answers recorded per second through the domain action, 8 at a time."""
     passwords = Passwords("fast")
@@ -154,19 +181,8 @@ async def submit_rate(db: Database) -> float:
         )  # fmt: skip
         await session.commit()
     iteration_id = await group_with_sessions(db, staff, "Débit", now - timedelta(hours=1))
+    learners = await enrolled_learners(db, iteration_id, SUBMITS, "l")
     async with db.session() as session:
-        iteration = await session.get(Iteration, iteration_id)
-        code = (await trainings.current_code(session, iteration)).code
-        learners = []
-        for n in range(SUBMITS):
-            learner = await accounts.sign_up(
-                session, passwords,
-                {"email": f"l{n}@bench.test", "display_name": f"L{n}", "password": "x" * 12},
-                locale="fr",
-            )  # fmt: skip
-            await trainings.join_with_code(session, learner, {"code": code})
-            learners.append(learner)
-        await session.commit()
         first = (
             await (await session.connection()).execute(
                 text("SELECT min(id) FROM course_session WHERE iteration_id = :i"),

@@ -84,6 +84,16 @@ class System:
                 total += times.user + times.system
         return total
 
+    async def settle(self, most: float = 60) -> None:
+        """Wait until the server's processes are idle (under 10 % of a core), or `most` s."""
+        deadline = time.monotonic() + most
+        await asyncio.sleep(1)
+        while time.monotonic() < deadline:
+            before = self.cpu_seconds()
+            await asyncio.sleep(0.5)
+            if self.cpu_seconds() - before < 0.05:
+                return
+
     def stop(self) -> None:
         for proc in [self.process, *self.extra]:
             if proc is not None and proc.poll() is None:
@@ -216,21 +226,30 @@ def cookie_header(http: httpx2.AsyncClient) -> str:
     return "; ".join(f"{name}={value}" for name, value in http.cookies.items())
 
 
-async def start_ours(source: Path, env: dict[str, str], redis_url: str, logs: Path) -> System:
+async def start_ours(
+    source: Path, env: dict[str, str], redis_url: str, logs: Path, app: str = "community.app:app"
+) -> System:
     system = System("ours", free_port(), {"kind": "redis", "redis_url": redis_url, "prefix": "rt:"})
     log = logs / "ours.log"
-    system.process = _spawn(
-        [PYTHON, "-m", "uvicorn", "community.app:app", *UVICORN_FLAGS, "--port", str(system.port)],
-        env,
-        log,
-        cwd=source,  # `community` and `realtime` are imported from the source under test
-    )
-    await _wait_for_port(system.port, [system.process], log)
+    await serve_ours(system, source, env, log, app)
     await _wait_healthy(system, log)
     reader = await sign_in(system.base, READER)
     system.headers = {"Origin": system.base, "Cookie": cookie_header(reader)}
     await reader.aclose()
     return system
+
+
+async def serve_ours(
+    system: System, source: Path, env: dict[str, str], log: Path, app: str = "community.app:app"
+) -> None:
+    """Start ours (`app`) on the system's port; returns once it listens."""
+    system.process = _spawn(
+        [PYTHON, "-m", "uvicorn", app, *UVICORN_FLAGS, "--port", str(system.port)],
+        env,
+        log,
+        cwd=source,  # `community` and `realtime` are imported from the source under test
+    )
+    await _wait_for_port(system.port, [system.process], log)
 
 
 async def _wait_healthy(system: System, log: Path) -> None:

@@ -40,6 +40,15 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 LANGUAGES = tuple((code, LANGUAGE_NAMES[code]) for code in LOCALES)
 
 
+class AddressTaken(Exception):
+    """The address has an account already: the view answers as for a new one, so that
+    sign-up does not tell who has an account here, and the owner gets a mail."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__("address taken")
+        self.email = email
+
+
 class Passwords:
     def __init__(self, profile: str) -> None:
         self._hasher = _HASHERS[profile]
@@ -86,11 +95,7 @@ async def sign_up(
         async with db.begin_nested():
             db.add(user)
     except IntegrityError:
-        # Said without confirming that the address has an account here.
-        raise forms.FormError(
-            {"email": _("This address cannot be used to create an account. Try signing in.")},
-            data,
-        ) from None
+        raise AddressTaken(values["email"]) from None
     return user
 
 
@@ -124,13 +129,6 @@ async def start_session(db: AsyncSession, user: User, days: int) -> str:
         )
     )
     return token
-
-
-async def user_for_token(db: AsyncSession, token: str) -> User | None:
-    row = await db.get(WebSession, session_id(token))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
-        return None
-    return await db.get(User, row.user_id)
 
 
 async def end_session(db: AsyncSession, token: str) -> None:

@@ -12,7 +12,7 @@ import realtime
 from community import forms, permissions
 from community.errors import Forbidden
 from community.models import Announcement, User
-from community.templating import render_block
+from community.templating import render_for_audiences
 from community.trainings import IterationView, live_channel
 
 FIELDS = (forms.Text("body", max_length=280, multiline=True),)
@@ -39,12 +39,11 @@ async def latest(db: AsyncSession, iteration_id: int) -> list[Shown]:
     return [Shown(a.body, name, a.created_at) for a, name in rows]
 
 
-def region(iteration_id: int, shown: list[Shown], *, oob: bool) -> str:
-    return render_block(
-        TEMPLATE,
-        "announcements",
-        {"iteration_id": iteration_id, "announcements": shown, "live_seq": "", "oob": oob},
-    )
+def region(iteration_id: int, shown: list[Shown]) -> str:
+    """The region every open page swaps in, in each language: its dates are written in the
+    reader's."""
+    context = {"iteration_id": iteration_id, "announcements": shown, "live_seq": "", "oob": True}
+    return render_for_audiences(TEMPLATE, "announcements", {"": context})
 
 
 async def post(db: AsyncSession, user: User, view: IterationView, data: dict[str, str]) -> None:
@@ -58,7 +57,7 @@ async def post(db: AsyncSession, user: User, view: IterationView, data: dict[str
     await db.flush()
 
     async def current_region() -> str:
-        return region(iteration_id, await latest(db, iteration_id), oob=True)
+        return region(iteration_id, await latest(db, iteration_id))
 
     await realtime.append(db, live_channel(iteration_id), current_region)
 

@@ -15,16 +15,21 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from community import areas, feedback, migrate
+from community import areas, digests, feedback, migrate, retention
 from community.accounts import Passwords
 from community.assets import VersionedStaticFiles
 from community.database import Database
+from community.exports import job as export_job
 from community.live import Live
+from community.mail.sender import Mailer
 from community.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
+from community.session_cache import LocalStamps, RedisStamps, SessionCache, track_changes
 from community.settings import Settings
+from community.storage import DiskStorage
 from community.templating import STATIC, environment
 from community.throttle import Throttle
 from community.views import errors
+from community.views import projects as projects_views
 from community.visitors import VisitorMiddleware
 
 log = logging.getLogger(__name__)
@@ -89,7 +94,12 @@ def create_app(settings: Settings | None = None) -> Ruche:
     settings = settings or Settings.from_env()
     keep_parameters_out_of_logs()
     db = Database(settings.database_url)
+    sessions = SessionCache(LocalStamps())
+    track_changes(db.sync_session_class)
+    db.on_close = sessions.closed
     areas.install(environment)
+    # In production templates change only with a deploy: no file check on every render.
+    environment.auto_reload = not settings.production
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -99,6 +109,8 @@ def create_app(settings: Settings | None = None) -> Ruche:
             redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
             if redis is not None:
                 cleanup.push_async_callback(redis.aclose)
+                # Several processes: a change to a person must reach every process's cache.
+                sessions.stamps = RedisStamps(redis)
             live = Live(settings, db, redis)
             await live.hub.start()
             cleanup.push_async_callback(live.hub.stop)
@@ -108,6 +120,23 @@ def create_app(settings: Settings | None = None) -> Ruche:
             await feedback.mix_all(db)
             mixing = asyncio.create_task(feedback.keep_mixing(db))
             cleanup.push_async_callback(_stop, mixing)
+            # What is kept past its time goes, every RUCHE_RETENTION_EVERY seconds.
+            app.state.retention = retention.Schedule(db, settings)
+            enforcing = asyncio.create_task(app.state.retention.keep_running())
+            cleanup.push_async_callback(_stop, enforcing)
+            if settings.export_every > 0:  # archives people asked for, prepared here
+                building = asyncio.create_task(
+                    export_job.keep_building(db, areas.AREAS, settings.export_every)
+                )
+                cleanup.push_async_callback(_stop, building)
+            if settings.mail_every > 0:  # mails left waiting by a stopped process go first
+                sending = asyncio.create_task(app.state.mailer.keep_sending(settings.mail_every))
+                cleanup.push_async_callback(_stop, sending)
+            if settings.digest_every > 0:  # e-mail digests due, queued in the outbox
+                digesting = asyncio.create_task(
+                    digests.keep_sending(db, settings, app.state.mailer.wake)
+                )
+                cleanup.push_async_callback(_stop, digesting)
             # What start-up built lives as long as the process: keep it out of the collector's
             # full passes, which stall every socket of the process for as long as they take
             # (under a microsecond per object, but 180 ms with 1,000 sockets; 100 ms once frozen).
@@ -120,9 +149,14 @@ def create_app(settings: Settings | None = None) -> Ruche:
         middleware=[
             Middleware(SecurityHeadersMiddleware),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
-            Middleware(VisitorMiddleware, settings=settings, db=db),
+            Middleware(VisitorMiddleware, settings=settings, db=db, sessions=sessions),
             Middleware(LiveSockets),
-            Middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes, refuse=errors.refuse),
+            Middleware(
+                BodyLimitMiddleware,
+                max_body=settings.max_body_bytes,
+                refuse=errors.refuse,
+                larger=projects_views.UPLOADS,
+            ),
             Middleware(CSRFMiddleware, refuse=errors.refuse),
         ],
         exception_handlers=errors.HANDLERS,
@@ -131,6 +165,8 @@ def create_app(settings: Settings | None = None) -> Ruche:
     app.state.settings = settings
     app.state.db = db
     app.state.passwords = Passwords(settings.hashing_profile)
+    app.state.mailer = Mailer.from_settings(db, settings)
+    app.state.media = DiskStorage(settings.media_dir)
     return app
 
 

@@ -12,17 +12,27 @@ from starlette.routing import BaseRoute
 
 from community.area import Area, Channel, NavEntry, Rule
 from community.models import User
+from community.notifications import PART
+from community.personal_data import Holding
 from community.templating import bdi
 from community.views import (
     accounts,
     announcements,
+    digests,
+    erasure,
+    exports,
     feedback,
     improvements,
+    mail,
     notifications,
     pages,
+    pathways,
+    privacy,
     projects,
     pulse,
+    pwa,
     reports,
+    skill_map,
     trainings,
     tutoring,
 )
@@ -34,11 +44,19 @@ AREAS: tuple[Area, ...] = (
     announcements.AREA,
     projects.AREA,
     tutoring.AREA,
+    skill_map.AREA,
+    pathways.AREA,
     feedback.AREA,
     pulse.AREA,
     notifications.AREA,
     reports.AREA,
     improvements.AREA,
+    exports.AREA,
+    erasure.AREA,
+    privacy.AREA,
+    mail.AREA,
+    pwa.AREA,
+    digests.AREA,
 )
 
 T = TypeVar("T")
@@ -56,11 +74,12 @@ def _merged(what: str, parts: Iterable[Mapping[str, T]]) -> dict[str, T]:
 
 
 CHANNELS: dict[str, Channel] = _merged("channel kind", (a.channels for a in AREAS))
-NOTIFICATIONS: dict[str, Callable[[str], str]] = _merged(
+NOTIFICATIONS: dict[str, Callable[..., str]] = _merged(
     "notification kind", (a.notifications for a in AREAS)
 )
 NAV: tuple[NavEntry, ...] = tuple(sorted((e for a in AREAS for e in a.nav), key=lambda e: e.order))
 RULES: tuple[Rule, ...] = tuple(rule for a in AREAS for rule in a.rules)
+HOLDINGS: tuple[Holding, ...] = tuple(h for a in AREAS for h in a.personal_data)
 TEMPLATE_GLOBALS: dict[str, Any] = _merged("template name", (a.template_globals for a in AREAS))
 
 
@@ -74,11 +93,16 @@ def navigation(user: User) -> list[NavEntry]:
 
 def notification_text(kind: str, subject: str) -> Markup:
     """How a notification reads, in the reader's language; an unknown kind shows its subject.
-    The subject (a name, a title someone chose) is isolated in `<bdi>` within the sentence."""
+    The subject (a name, a title someone chose; or several, `notifications.subject_of`) is
+    isolated in `<bdi>` within the sentence, each part apart."""
     text = NOTIFICATIONS.get(kind)
-    marker = "\x00"  # where the subject goes: no message or subject contains it
-    sentence = escape(text(marker) if text else marker)
-    return sentence.replace(marker, bdi(subject))
+    parts = subject.split(PART)
+    # Where each part goes: no message or subject contains these characters.
+    markers = [chr(n) for n in range(len(parts))] if text else ["\x00"]
+    sentence = escape(text(*markers) if text else PART.join(markers))
+    for marker, part in zip(markers, parts, strict=False):
+        sentence = sentence.replace(marker, bdi(part))
+    return sentence
 
 
 def install(environment: Environment) -> None:

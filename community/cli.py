@@ -1,9 +1,10 @@
-"""The `ruche` command: serve, migrate, demo, revision."""
+"""The `ruche` command: serve, migrate, demo, retention, revision."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 
@@ -36,6 +37,22 @@ def _demo(settings: Settings, args: argparse.Namespace) -> None:
     asyncio.run(demo.run(settings, only_if_empty=args.if_empty))
 
 
+def _retention(settings: Settings, _args: argparse.Namespace) -> None:
+    from community import retention
+    from community.database import Database
+    from community.models import utcnow
+
+    async def once() -> str:
+        database = Database(settings.database_url)
+        try:
+            return (await retention.run(database, utcnow(), settings)).removed
+        finally:
+            await database.dispose()
+
+    for table, rows in json.loads(asyncio.run(once())).items():
+        print(f"{table}: {rows} removed")
+
+
 def _revision(settings: Settings, args: argparse.Namespace) -> None:
     migrate.make_revision(settings.database_url, args.message)
 
@@ -55,6 +72,9 @@ def main(argv: list[str] | None = None) -> None:
         "--if-empty", action="store_true", help="only when the database holds no account"
     )
     demo.set_defaults(run=_demo)
+    commands.add_parser(
+        "retention", help="remove what is kept past its time (the hourly job, now)"
+    ).set_defaults(run=_retention)
     revision = commands.add_parser("revision", help="write a migration from the models")
     revision.add_argument("-m", "--message", required=True)
     revision.set_defaults(run=_revision)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -62,11 +62,17 @@ class Database:
             expire_on_commit=False,
             sync_session_class=self.sync_session_class,
         )
+        # Told what each session noted (Session.info) once it is over, committed or not.
+        self.on_close: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessionmaker() as session:
-            yield session
+            try:
+                yield session
+            finally:
+                if self.on_close is not None and session.info:
+                    await self.on_close(session.info)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -99,10 +105,26 @@ async def lock(db: AsyncSession, model: type[Row], row_id: Any) -> Row | None:
     on it (places left, a status) then write, the second waits and checks what the first
     wrote. A row lock on PostgreSQL (`FOR NO KEY UPDATE`, so rows that merely refer to it are
     not held up); SQLite's single write lock, taken before the reads."""
-    connection = await db.connection()
-    if connection.dialect.name == "sqlite":
-        # Before the reads a check makes: a deferred transaction would read, let another
-        # writer commit, then write on what it read.
-        await connection.run_sync(_begin, "BEGIN IMMEDIATE")
+    if await hold_writes(db):
         return await db.get(model, row_id, populate_existing=True)
     return await db.get(model, row_id, with_for_update={"key_share": True}, populate_existing=True)
+
+
+async def one_at_a_time(db: AsyncSession, job: str) -> None:
+    """Held until the transaction ends: of two processes running `job` at once, the second
+    waits for the first to commit, then finds what it left. A transaction-level advisory
+    lock on PostgreSQL (keyed by the job's name); SQLite's single write lock."""
+    if not await hold_writes(db):
+        statement = text("SELECT pg_advisory_xact_lock(hashtext(:job))")
+        await (await db.connection()).execute(statement, {"job": job})
+
+
+async def hold_writes(db: AsyncSession) -> bool:
+    """On SQLite, take the single write lock now, before the reads a check makes: a deferred
+    transaction would read, let another writer commit, then write on what it read. True on
+    SQLite; elsewhere nothing is taken (lock rows there)."""
+    connection = await db.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    await connection.run_sync(_begin, "BEGIN IMMEDIATE")
+    return True

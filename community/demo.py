@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import accounts, feedback, projects, trainings, tutoring
+from community import accounts, feedback, projects, skill_map, trainings, tutoring
 from community.accounts import Passwords
 from community.database import Database
 from community.i18n import DISPLAY_TIMEZONE
@@ -68,6 +68,36 @@ COMMENTS = [
 
 SKILLS = ["Gestes et postures", "Premiers secours", "Relation d'aide", "HTML", "CSS",
           "JavaScript", "SQL", "Git", "Accessibilité numérique"]  # fmt: skip
+# What each skill covers, as a trainer of the catalogue would put it.
+SKILL_DESCRIPTIONS = {
+    "Gestes et postures": "Porter, soulever, déplacer une personne ou une charge sans se "
+    "blesser : manutention, transfert lit-fauteuil, rehaussement, verticalisation, "
+    "lève-personne, drap de glisse, prévention des troubles musculosquelettiques et du mal "
+    "de dos.",
+    "Premiers secours": "Réagir face à une urgence : protéger, examiner, alerter le 15, le 18 "
+    "ou le 112 ; position latérale de sécurité (PLS), massage cardiaque, défibrillateur, "
+    "étouffement et méthode de Heimlich, saignement abondant, brûlure, malaise, chute.",
+    "Relation d'aide": "Accompagner la personne aidée et ses proches : écoute active, "
+    "empathie, juste distance professionnelle, bientraitance, dignité et intimité, "
+    "communication avec les familles, agressivité, anxiété, fin de vie et deuil.",
+    "HTML": "Structurer une page web : balises sémantiques (header, nav, main, section, "
+    "article), titres, listes, liens, images et texte alternatif, tableaux, formulaires, "
+    "validation W3C.",
+    "CSS": "Mettre en forme une page : sélecteurs, cascade et spécificité, modèle de boîte "
+    "(marges, padding, bordures), flexbox, grid, positionnement, couleurs, polices, "
+    "responsive design et media queries, transitions et animations.",
+    "JavaScript": "Rendre une page interactive : variables, fonctions, tableaux et objets, "
+    "boucles et conditions, DOM et événements, fetch, promesses et async/await, JSON, "
+    "débogage dans la console du navigateur.",
+    "SQL": "Interroger une base de données : SELECT, filtres, tri (ORDER BY), jointures, "
+    "regroupements et agrégats (COUNT, SUM), clés primaires et étrangères, INSERT, UPDATE, "
+    "suppression de lignes, création de tables, index, modélisation.",
+    "Git": "Versionner son code : dépôt, commit, branches, merge et rebase, conflits, GitHub "
+    "ou GitLab, pull request et revue de code, push et pull, revenir en arrière.",
+    "Accessibilité numérique": "Rendre un site utilisable par toutes et tous : RGAA et WCAG, "
+    "contrastes, navigation au clavier, lecteurs d'écran, ARIA, textes alternatifs, "
+    "structure des titres, sous-titres des vidéos, audit.",
+}
 # (learner number, skill, "offer" or "want", level)
 SKILL_MARKS = [
     (2, "Premiers secours", "offer", 3), (4, "Gestes et postures", "offer", 2),
@@ -76,6 +106,32 @@ SKILL_MARKS = [
     (8, "CSS", "offer", 3), (9, "JavaScript", "offer", 2), (10, "SQL", "offer", 3),
     (11, "Git", "offer", 2), (7, "JavaScript", "want", 1), (12, "SQL", "want", 1),
 ]  # fmt: skip
+
+
+# The skill map: target jobs (title, code, skills), prerequisites (before, after), and the
+# skills each training covers (by its index in TRAININGS).
+TARGET_JOBS = [
+    (
+        "Assistant·e de vie aux familles",
+        "K1302",
+        ["Gestes et postures", "Premiers secours", "Relation d'aide"],
+    ),
+    (
+        "Développeur·se web",
+        "M1805",
+        ["HTML", "CSS", "JavaScript", "SQL", "Git", "Accessibilité numérique"],
+    ),
+]
+PREREQUISITES = [
+    ("HTML", "CSS"),
+    ("HTML", "JavaScript"),
+    ("CSS", "Accessibilité numérique"),
+    ("Gestes et postures", "Premiers secours"),
+]
+COVERED = [
+    (0, ["Gestes et postures", "Premiers secours", "Relation d'aide"]),
+    (1, ["HTML", "CSS", "JavaScript", "SQL"]),
+]
 
 
 # Projects of the current groups, as their learners left them: (training index, author,
@@ -353,4 +409,33 @@ async def _skills(session, provider_id, people) -> None:
     for number, skill, kind, level in SKILL_MARKS:
         data = {"skill_id": str(ids[skill]), "kind": kind, "level": str(level)}
         await tutoring.mark_skill(session, people[learner_email(number)], data)
+    for name, text in SKILL_DESCRIPTIONS.items():
+        data = {"described_skill_id": str(ids[name]), "description": text}
+        await skill_map.describe_skill(session, people["organisme@demo.test"], data)
+    await _skill_map(session, people["organisme@demo.test"], ids)
     await session.commit()
+
+
+async def _skill_map(session, staff, ids) -> None:
+    for title, code, _skills in TARGET_JOBS:
+        await skill_map.add_job(session, staff, {"title": title, "job_code": code})
+    jobs = {
+        job.title: job.id for job in await skill_map.provider_jobs(session, {staff.provider_id})
+    }
+    for title, _code, skills in TARGET_JOBS:
+        for name in skills:
+            data = {"job_id": str(jobs[title]), "job_skill_id": str(ids[name])}
+            await skill_map.add_job_skill(session, staff, data)
+    for before, after in PREREQUISITES:
+        data = {"from_skill_id": str(ids[before]), "to_skill_id": str(ids[after])}
+        await skill_map.add_link(session, staff, {**data, "kind": "prerequisite"})
+    titles = [str(spec["title"]) for spec in TRAININGS]
+    found = await session.exec(select(Training).where(Training.provider_id == staff.provider_id))
+    by_title = {training.title: training.id for training in found}
+    for index, skills in COVERED:
+        for name in skills:
+            data = {
+                "training_id": str(by_title[titles[index]]),
+                "training_skill_id": str(ids[name]),
+            }
+            await skill_map.add_training_skill(session, staff, data)

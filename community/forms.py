@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from starlette.exceptions import HTTPException
 
-from community.i18n import DISPLAY_TIMEZONE, _, show_date
+from community.i18n import DISPLAY_TIMEZONE, _, ngettext, show_date
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 # C0 controls but tab, line feed and carriage return (whitespace, kept in multiline text and
@@ -52,9 +52,17 @@ class Text:
                 raise ValueError(_("This field is required."))
             return value
         if len(value) > self.max_length:
-            raise ValueError(_("At most %(n)s characters.", n=self.max_length))
+            raise ValueError(
+                ngettext(
+                    "At most %(num)d character.", "At most %(num)d characters.", self.max_length
+                )
+            )
         if len(value) < self.min_length:
-            raise ValueError(_("At least %(n)s characters.", n=self.min_length))
+            raise ValueError(
+                ngettext(
+                    "At least %(num)d character.", "At least %(num)d characters.", self.min_length
+                )
+            )
         return value
 
 
@@ -80,9 +88,17 @@ class Password(Text):
         if not raw:
             raise ValueError(_("This field is required."))
         if len(raw) > self.max_length:
-            raise ValueError(_("At most %(n)s characters.", n=self.max_length))
+            raise ValueError(
+                ngettext(
+                    "At most %(num)d character.", "At most %(num)d characters.", self.max_length
+                )
+            )
         if len(raw) < self.min_length:
-            raise ValueError(_("At least %(n)s characters.", n=self.min_length))
+            raise ValueError(
+                ngettext(
+                    "At least %(num)d character.", "At least %(num)d characters.", self.min_length
+                )
+            )
         return raw
 
 

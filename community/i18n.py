@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from io import BytesIO
@@ -48,6 +50,16 @@ def current_locale() -> str:
 
 def set_locale(locale: str) -> None:
     _current.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+
+
+@contextmanager
+def using(locale: str) -> Iterator[None]:
+    """Render in `locale` for a while: a live event rendered once per language."""
+    token = _current.set(locale)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def raw_gettext(message: str) -> str:

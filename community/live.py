@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from redis.asyncio import Redis
@@ -18,7 +19,7 @@ from community.errors import NotFound
 from community.models import User
 from community.security import same_origin
 from community.settings import Settings
-from community.templating import render_block
+from community.templating import audience, render_block
 from realtime import (
     Hub,
     LiveEndpoint,
@@ -49,6 +50,13 @@ def socket_origin_ok(scope: Scope) -> bool:
     return headers.get("origin") is not None and same_origin(headers)
 
 
+def _declared(channel: str) -> tuple[str, int, str] | None:
+    """The kind and id of a channel some area declared; None for any other string."""
+    kind, _sep, raw = channel.partition(":")
+    ident = parsing.ident(raw)
+    return (kind, ident, channel) if kind in CHANNELS and ident is not None else None
+
+
 class Live:
     """Builds the hub for this app and answers its questions."""
 
@@ -58,6 +66,7 @@ class Live:
             make_broker(settings.redis_url),
             db.sessionmaker,
             self.authorize,
+            authorize_many=self.authorize_many,
             presence=RedisPresence(redis) if redis is not None else MemoryPresence(),
             presence_prefixes=PRESENCE_PREFIXES,
             on_presence=self.presence_changed,
@@ -70,18 +79,30 @@ class Live:
         publish_after_commit(db.sync_session_class, self.hub.committed)
         self.endpoint = LiveEndpoint(self.hub, identify=identify, same_origin=socket_origin_ok)
 
-    async def authorize(self, ws: WebSocket, channel: str) -> bool:
-        """Who may hear a channel: the area that declared its kind decides."""
-        user = ws.scope["state"]["visitor"].user
-        kind, _sep, raw = channel.partition(":")
-        declared, ident = CHANNELS.get(kind), parsing.ident(raw)
-        if user is None or declared is None or ident is None:
-            return False
+    async def authorize(self, ws: WebSocket, channel: str) -> str | None:
+        return (await self.authorize_many(ws, [channel])).get(channel)
+
+    async def authorize_many(self, ws: WebSocket, channels: list[str]) -> dict[str, str]:
+        """The channels the socket may hear, each with the audience it hears it as (the
+        socket's language and the user's role there), all checked in one database session:
+        the area that declared each kind decides, kind after kind."""
+        visitor = ws.scope["state"]["visitor"]
+        checks = sorted(filter(None, map(_declared, channels)))
+        if visitor.user is None or not checks:
+            return {}
+        heard = {}
         async with self.db.session() as session:
-            try:
-                return await declared.authorize(session, user, ident)
-            except NotFound:
-                return False
+            for kind, ident, channel in checks:
+                declared = CHANNELS[kind]
+                with contextlib.suppress(NotFound):
+                    if await declared.authorize(session, visitor.user, ident):
+                        role = (
+                            await declared.role(session, visitor.user, ident)
+                            if declared.role
+                            else ""
+                        )
+                        heard[channel] = audience(visitor.locale, role)
+        return heard
 
     async def who_is_here(self, iteration_id: int) -> list[str]:
         return await self.who_is_here_in(trainings.live_channel(iteration_id))

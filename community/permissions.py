@@ -90,6 +90,48 @@ def can_seek_help(user: User | None) -> bool:
     return user is not None and user.role == Role.LEARNER
 
 
+# --- skill map: one rule per action on target jobs, links between skills, pathways ---
+
+
+def can_view_skill_map(user: User | None, provider_id: int) -> bool:
+    """The map of a provider's skills is drawn by those who keep its catalogue."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_link_skills(user: User | None, provider_id: int) -> bool:
+    """Saying that one skill comes before another, or that two are related."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_unlink_skills(user: User | None, provider_id: int) -> bool:
+    return can_curate_skills(user, provider_id)
+
+
+def can_define_target_job(user: User | None, provider_id: int) -> bool:
+    """A job the provider's trainings lead to, and the skills it needs."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_map_training_skills(user: User | None, provider_id: int) -> bool:
+    """Which skills a training of the provider covers."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_code_skill(user: User | None, provider_id: int) -> bool:
+    """A skill's code in a national job and skill reference."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_describe_skill(user: User | None, provider_id: int) -> bool:
+    """What a skill covers, in a few words."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_choose_target_job(user: User | None, enrolled: bool) -> bool:
+    """A learner aims at a job of a provider they learn with."""
+    return can_seek_help(user) and enrolled
+
+
 # --- projects: one rule per action on collective projects ---
 
 
@@ -187,6 +229,12 @@ def can_edit_project_message(user: User | None, wrote_it: bool, hidden: bool, lo
 
 def can_delete_project_message(user: User | None, wrote_it: bool) -> bool:
     return user is not None and wrote_it
+
+
+def can_see_message_photo(user: User | None, hidden: bool, deleted: bool) -> bool:
+    """Those who read the discussion see a message's photo while the message is shown: a
+    picture a trainer hid is hidden from the trainers too, so that no address serves it."""
+    return user is not None and not hidden and not deleted
 
 
 def can_see_why_message_hidden(user: User | None, facts: IterationFacts, wrote_it: bool) -> bool:
@@ -289,8 +337,46 @@ def can_suggest_skill(user: User | None, enrolled: bool) -> bool:
     return can_seek_help(user) and enrolled
 
 
+def can_see_skill_suggestions(user: User | None, enrolled: bool) -> bool:
+    """Skills suggested for a need come from the catalogues of the learner's own groups."""
+    return can_seek_help(user) and enrolled
+
+
 def can_read_help_needs(user: User | None, facts: IterationFacts) -> bool:
     """A group's needs and its tutors' mean rating: its trainers and the provider's staff."""
+    return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
+
+
+# --- pathways: the learner's compass ---
+
+
+def can_open_compass(user: User | None) -> bool:
+    """The compass reads a learner's own evidence: learners only."""
+    return user is not None and user.role == Role.LEARNER
+
+
+def can_turn_suggestions(user: User | None) -> bool:
+    """Suggestions on or off is the learner's own choice."""
+    return can_open_compass(user)
+
+
+def can_judge_card(user: User | None) -> bool:
+    """ "It helped" or "not for me" on a card shown to them."""
+    return can_open_compass(user)
+
+
+def can_erase_card_verdicts(user: User | None) -> bool:
+    """What they said of cards is theirs to erase."""
+    return can_open_compass(user)
+
+
+def can_pin_card(user: User | None, facts: IterationFacts) -> bool:
+    """A trainer of the learner's group puts a card on their compass, or takes it off."""
+    return teaches(user, facts)
+
+
+def can_read_card_report(user: User | None, facts: IterationFacts) -> bool:
+    """How the group's cards were received (above the threshold): its trainers, staff."""
     return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
 
 
@@ -371,6 +457,38 @@ def can_edit_profile(user: User | None) -> bool:
     return user is not None
 
 
+def can_request_data_export(user: User | None) -> bool:
+    """Everyone signed in may have an archive of their own data (GDPR art. 15 and 20)."""
+    return user is not None
+
+
+def can_download_data_export(user: User | None, owns_it: bool) -> bool:
+    """An archive is its owner's alone: nobody else, staff included, may download it."""
+    return user is not None and owns_it
+
+
+def can_ask_address_check(user: User | None) -> bool:
+    """A link to confirm one's own address, until it is confirmed."""
+    return user is not None and user.erased_at is None and user.email_confirmed_at is None
+
+
+def can_choose_digests(user: User | None) -> bool:
+    """How often the e-mail digest comes, and what it says: learners, for themselves (the
+    digest carries a learner's news)."""
+    return user is not None and user.erased_at is None and user.role == Role.LEARNER
+
+
+def can_unsubscribe_from_digests(link_is_signed: bool) -> bool:
+    """Stop the digests from the link in one of them, without signing in: the link's
+    signature (the app's secret key) says whose digests they are."""
+    return link_is_signed
+
+
+def can_read_outbox(user: User | None) -> bool:
+    """The mails waiting or sent: the administrators only (links in them open accounts)."""
+    return user is not None and user.role == Role.ADMIN
+
+
 def can_create_training(user: User | None, provider_id: int) -> bool:
     return is_provider_staff(user, provider_id)
 
@@ -400,3 +518,50 @@ def can_renew_join_code(user: User | None, facts: IterationFacts) -> bool:
 def can_set_support_threshold(user: User | None, facts: IterationFacts) -> bool:
     """How many supports a project proposal needs: the group's trainers know their group."""
     return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
+
+
+# --- privacy: the record of processing and the retention job ---
+
+
+def can_read_processing_record(user: User | None) -> bool:
+    """What Ruche holds, why and for how long: the same declarations for every provider, and
+    each provider's staff answer for it to their learners (GDPR art. 30)."""
+    return user is not None and user.role in (Role.STAFF, Role.ADMIN)
+
+
+def can_read_retention_runs(user: User | None) -> bool:
+    """The job's runs count rows across every provider: the administrators' alone."""
+    return user is not None and user.role == Role.ADMIN
+
+
+# --- erasure: deleting an account ---
+
+
+@dataclass(frozen=True)
+class AccountHolder:
+    """Whose account staff are asked to delete: their role, the providers they belong to
+    (a trainer's own; a learner's, through their enrolments), and whether it is the asker."""
+
+    role: str
+    provider_ids: frozenset[int]
+    is_self: bool
+
+
+def can_delete_own_account(user: User | None) -> bool:
+    """Everyone signed in may delete their own account."""
+    return user is not None
+
+
+def can_take_erasure_requests(user: User | None) -> bool:
+    """Provider staff and administrators delete accounts on their holders' request."""
+    return user is not None and user.role in (Role.STAFF, Role.ADMIN)
+
+
+def can_erase_account_of(user: User | None, holder: AccountHolder) -> bool:
+    """A learner or trainer of the staff's own provider; never staff or an administrator, and
+    never oneself this way (one's own account goes from one's profile)."""
+    return (
+        not holder.is_self
+        and holder.role in (Role.LEARNER, Role.TRAINER)
+        and any(is_provider_staff(user, provider_id) for provider_id in holder.provider_ids)
+    )

@@ -27,11 +27,18 @@ class Limit:
 SIGN_IN_PER_ACCOUNT = Limit("signin-account", attempts=10, seconds=15 * 60)
 SIGN_IN_PER_IP = Limit("signin-ip", attempts=50, seconds=15 * 60)
 SIGN_UP_PER_IP = Limit("signup-ip", attempts=20, seconds=60 * 60)
+# A forgotten password: counted for every address typed, whether it has an account or not.
+RESET_PER_ADDRESS = Limit("reset-address", attempts=5, seconds=60 * 60)
+RESET_PER_IP = Limit("reset-ip", attempts=20, seconds=60 * 60)
+SIGN_UP_NOTICE_PER_ADDRESS = Limit("signup-notice-address", attempts=3, seconds=60 * 60)
+ADDRESS_CHECK_PER_USER = Limit("address-check-user", attempts=3, seconds=60 * 60)
 JOIN_PER_USER = Limit("join-user", attempts=20, seconds=15 * 60)
 PULSE_PER_USER = Limit("pulse-user", attempts=30, seconds=60)
 # One counted tap per learner, signal and session over the minutes the pulse screen shows
 # (pulse.RECENT): one learner tapping on and on cannot look like a room.
 PULSE_SIGNAL_PER_USER = Limit("pulse-signal-user", attempts=1, seconds=5 * 60)
+# Preparing an archive of someone's data reads every table: a few a day is plenty.
+DATA_EXPORT_PER_USER = Limit("data-export-user", attempts=5, seconds=24 * 60 * 60)
 
 
 class Throttle:

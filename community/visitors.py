@@ -8,11 +8,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-import realtime
 from community import accounts, i18n, notifications
 from community.database import Database
 from community.models import User
 from community.security import signature
+from community.session_cache import SessionCache
 from community.settings import Settings
 
 LOCALE_COOKIE = "ruche_lang"
@@ -32,6 +32,7 @@ class Visitor:
     cookie_changed: bool = False
     unread: int = 0  # for the notification counter in the page header
     badge_seq: int = 0
+    locale: str = i18n.DEFAULT_LOCALE  # for live events rendered once per language
 
     @property
     def csrf_token(self) -> str:
@@ -57,10 +58,13 @@ def _personal_cookies(scope: Scope) -> list[str]:
 
 
 class VisitorMiddleware:
-    def __init__(self, app: ASGIApp, *, settings: Settings, db: Database) -> None:
+    def __init__(
+        self, app: ASGIApp, *, settings: Settings, db: Database, sessions: SessionCache
+    ) -> None:
         self.app = app
         self.settings = settings
         self.db = db
+        self.sessions = sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -89,17 +93,15 @@ class VisitorMiddleware:
         # Static files are the same for everyone: no session lookup for them.
         if token and not scope["path"].startswith("/static/"):
             async with self.db.session() as db:
-                user = await accounts.user_for_token(db, token)
+                user = await self.sessions.user(db, token)
                 if user is not None and user.id is not None and scope["type"] == "http":
-                    unread = await notifications.unread(db, user.id)
-                    badge_seq = await realtime.last_seq(db, notifications.channel(user.id))
-        i18n.set_locale(
-            i18n.negotiate(
-                user.locale if user else None,
-                conn.cookies.get(LOCALE_COOKIE),
-                conn.headers.get("accept-language"),
-            )
+                    unread, badge_seq = await notifications.header(db, user.id)
+        locale = i18n.negotiate(
+            user.locale if user else None,
+            conn.cookies.get(LOCALE_COOKIE),
+            conn.headers.get("accept-language"),
         )
+        i18n.set_locale(locale)
         return Visitor(
             token=token or accounts.new_token(),
             user=user,
@@ -107,6 +109,7 @@ class VisitorMiddleware:
             cookie_changed=not token,
             unread=unread,
             badge_seq=badge_seq,
+            locale=locale,
         )
 
     def _cookie(self, scope: Scope, token: str) -> str:

@@ -9,6 +9,7 @@ from realtime.endpoint import LiveEndpoint
 from realtime.hub import Hub, Retention
 from realtime.log import Event, append, last_seq, publish_after_commit
 from realtime.presence import MemoryPresence, RedisPresence
+from realtime.variants import variants
 
 __all__ = [
     "Broker",
@@ -24,4 +25,5 @@ __all__ = [
     "last_seq",
     "make_broker",
     "publish_after_commit",
+    "variants",
 ]

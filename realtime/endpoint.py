@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from realtime.hub import Client, Hub
+from realtime.hub import Client, Hub, control_message
 
 # The event log numbers events in a BIGINT column.
 MAX_SEQ = 2**63 - 1
@@ -96,11 +96,17 @@ class LiveEndpoint:
         cursors = _parse_resume(text, self.limits.max_channels)
         if cursors is None:
             return 1007
-        for channel, seq in cursors.items():
-            if seq is not None and await self.hub.authorize(client.ws, channel):
-                await self.hub.subscribe(client, channel, seq)
-            else:
-                await client.ws.send_text(json.dumps({"type": "denied", "ch": channel[:120]}))
+        # A channel the socket already hears was checked then, and is checked again whenever
+        # the user's rights change: a second resume costs no database work for it.
+        valid = {channel: seq for channel, seq in cursors.items() if seq is not None}
+        heard = {ch: client.audiences.get(ch, "") for ch in valid if ch in client.cursors}
+        asked = [channel for channel in valid if channel not in heard]
+        if asked:
+            heard.update(await self.hub.authorize_many(client.ws, asked))
+        for channel in cursors:
+            if channel not in heard:
+                await client.ws.send_text(control_message("denied", channel[:120]))
+        await self.hub.resume(client, {ch: seq for ch, seq in valid.items() if ch in heard}, heard)
         return None
 
 

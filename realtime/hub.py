@@ -3,7 +3,9 @@
 Every socket has one bounded queue and, while that queue is not empty, one sender task.
 The sender keeps a cursor per channel: it drops what the socket already has, and fills any
 gap from the event log, so a lost or doubled broker message never reaches the page as a loss
-or a double.
+or a double. A live event for a socket with nothing queued, next in line, goes out at once:
+uvicorn frames and writes it without waiting when the socket is writable, so a burst to a
+thousand sockets of one channel costs no task and no queue.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ import contextlib
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from realtime import log as event_log
 from realtime.broker import Broker, stop_if_cancelled
 from realtime.presence import MemoryPresence, RedisPresence
+from realtime.variants import has_variants, pick
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +35,17 @@ CONTROL = "\x00control"
 # outage the rights are checked again first; right after subscribing they were just checked.
 CATCH_UP = -1
 CATCH_UP_CHECKED = -2
+# Seconds a socket closed for being too far behind has to take the close frame and answer it.
+CLOSE_WAIT = 2.0
+# What a send raises once the socket is gone: the endpoint's receive loop then detaches it.
+GONE = (RuntimeError, OSError, WebSocketDisconnect)
 
-Authorize = Callable[[WebSocket, str], Awaitable[bool]]
+# The audience a socket hears a channel as (a language, a role: see realtime/variants.py),
+# or None when it may not hear it.
+Authorize = Callable[[WebSocket, str], Awaitable[str | None]]
+# The channels of a resume, checked at once (one database session): those the socket may
+# hear, each with the audience it hears it as.
+AuthorizeMany = Callable[[WebSocket, list[str]], Awaitable[dict[str, str]]]
 PresenceChanged = Callable[[str], Awaitable[None]]
 
 
@@ -84,6 +96,7 @@ class Client:
     session: str
     outbox: Outbox
     cursors: dict[str, int] = field(default_factory=dict)
+    audiences: dict[str, str] = field(default_factory=dict)
     sender: asyncio.Task | None = None
     closing: bool = False
 
@@ -95,6 +108,22 @@ def envelope(channel: str, seq: int | None, content: str) -> str:
     return json.dumps(message, ensure_ascii=False)
 
 
+def envelope_for(channel: str, seq: int | None, content: str, audience: str) -> str:
+    """What a socket of this audience is sent: its variant, or `resync` when the event has
+    none for it (the page then fetches the region again)."""
+    chosen = pick(content, audience)
+    if chosen is None:
+        return control_message("resync", channel, seq)
+    return envelope(channel, seq, chosen)
+
+
+def control_message(kind: str, channel: str, seq: int | None = None) -> str:
+    message: dict[str, Any] = {"type": kind, "ch": channel}
+    if seq is not None:
+        message["seq"] = seq
+    return json.dumps(message)
+
+
 class Hub:
     def __init__(
         self,
@@ -102,6 +131,7 @@ class Hub:
         sessions: async_sessionmaker[Any],
         authorize: Authorize,
         *,
+        authorize_many: AuthorizeMany | None = None,
         presence: MemoryPresence | RedisPresence | None = None,
         presence_prefixes: tuple[str, ...] = (),
         on_presence: PresenceChanged | None = None,
@@ -112,6 +142,7 @@ class Hub:
         self.broker = broker
         self.sessions = sessions
         self.authorize = authorize
+        self.authorize_many = authorize_many or self._authorize_each
         self.presence = presence or MemoryPresence()
         self.presence_prefixes = presence_prefixes
         self.on_presence = on_presence
@@ -123,23 +154,32 @@ class Hub:
         self.channels: dict[str, set[Client]] = {}
         self._here: dict[tuple[str, str], int] = {}
         self._joining: dict[str, asyncio.Future[None]] = {}
+        # What a resume read from the log for a socket's channel, until its sender sends it.
+        self._backlogs: dict[tuple[Client, str], event_log.Backlog] = {}
         self._tasks: set[asyncio.Task] = set()
         self._background: list[asyncio.Task] = []
+        self._dispatcher: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
 
     # --- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
         await self.broker.start(self._on_message, self._on_reconnect)
         await self.broker.subscribe(CONTROL)
+        self._dispatcher = asyncio.create_task(self._dispatch_forever(), name="live-dispatcher")
         self._background = [
-            asyncio.create_task(self._dispatch_forever(), name="live-dispatcher"),
             asyncio.create_task(self._refresh_presence_forever(), name="live-presence"),
         ]
 
     async def stop(self) -> None:
+        # The dispatcher is asked to stop between rounds, not cancelled in one: a database
+        # driver's thread finishing a cancelled query would answer a loop that is gone.
+        self._stopping.set()
         tasks = [*self._background, *self._tasks]
         for task in tasks:
             task.cancel()
+        if self._dispatcher is not None:
+            tasks.append(self._dispatcher)
         if tasks:
             # Bounded: a shutdown must end, even if a driver holds on to a task.
             _done, stuck = await asyncio.wait(tasks, timeout=10)
@@ -169,7 +209,8 @@ class Hub:
         await self.broker.publish(channel, envelope(channel, None, content))
 
     async def control(self, **message: str) -> None:
-        """A message for every process: close a session's sockets, re-check a user's rights."""
+        """A message for every process: close a session's sockets, or a user's, re-check a
+        user's rights."""
         await self.broker.publish(CONTROL, json.dumps(message))
 
     # --- sockets ----------------------------------------------------------------------------
@@ -187,13 +228,50 @@ class Hub:
             client.sender.cancel()
             await asyncio.gather(client.sender, return_exceptions=True)
 
-    async def subscribe(self, client: Client, channel: str, seq: int) -> None:
-        """Listen from `seq` on: what came after it is sent first, then live events.
+    async def _authorize_each(self, ws: WebSocket, channels: list[str]) -> dict[str, str]:
+        heard = {}
+        for channel in channels:
+            audience = await self.authorize(ws, channel)
+            if audience is not None:
+                heard[channel] = audience
+        return heard
 
-        The caller has just checked that the socket may hear the channel.
+    async def subscribe(self, client: Client, channel: str, seq: int, audience: str = "") -> None:
+        """Listen from `seq` on, as `audience`: what came after it is sent first, then live
+        events."""
+        await self.resume(client, {channel: seq}, {channel: audience})
+
+    async def resume(
+        self, client: Client, cursors: dict[str, int], audiences: Mapping[str, str]
+    ) -> None:
+        """Listen to each channel from its cursor on, as its audience: what the log holds
+        after the cursors is read in one go and sent first, then live events.
+
+        The caller has just checked that the socket may hear the channels, as those audiences.
+        A channel the socket already hears is not read again (a page may resume twice on one
+        socket): its cursor only moves forward, when the page has seen more than it was sent.
         """
-        already = channel in client.cursors
-        client.cursors[channel] = seq  # from here on, detaching the socket unsubscribes it
+        fresh = {}
+        for channel, seq in cursors.items():
+            if channel in client.cursors:
+                client.cursors[channel] = max(client.cursors[channel], seq)
+            else:
+                fresh[channel] = seq
+                client.cursors[channel] = seq  # from here on, detaching unsubscribes it
+                client.audiences[channel] = audiences.get(channel, "")
+        await asyncio.gather(*(self._listen(client, channel) for channel in fresh))
+        # The socket may have gone away, or lost the right, meanwhile.
+        listening = {ch: client.cursors[ch] for ch in fresh if ch in client.cursors}
+        if not listening:
+            return
+        await self._read_backlogs(client, listening)
+        for channel in listening:
+            self._offer(client, channel, CATCH_UP_CHECKED, "")
+        for channel in listening:
+            if channel.startswith(self.presence_prefixes):
+                await self._arrive(channel, client.user)
+
+    async def _listen(self, client: Client, channel: str) -> None:
         if channel in self.channels:
             self.channels[channel].add(client)
             joining = self._joining.get(channel)
@@ -202,11 +280,18 @@ class Hub:
         else:
             self.channels[channel] = {client}
             await self._join(channel)
-        if channel not in client.cursors:
-            return  # the socket went away, or lost the right, meanwhile
-        self._offer(client, channel, CATCH_UP_CHECKED, "")
-        if not already and channel.startswith(self.presence_prefixes):
-            await self._arrive(channel, client.user)
+
+    async def _read_backlogs(self, client: Client, cursors: dict[str, int]) -> None:
+        """Read the log for all the channels at once, for the sender to send in its turn.
+        On failure nothing is kept: the sender then reads each channel itself."""
+        try:
+            async with self.sessions() as session:
+                backlogs = await event_log.since_many(session, cursors, self.retention.per_channel)
+        except Exception as exc:
+            logger.warning("live: reading the log for a resume failed: %s", exc)
+            return
+        for channel, backlog in backlogs.items():
+            self._backlogs[(client, channel)] = backlog
 
     async def _join(self, channel: str) -> None:
         """Subscribe this process to the channel. The log is read only after this returns, so
@@ -221,6 +306,8 @@ class Hub:
             joined.set_result(None)
 
     async def unsubscribe(self, client: Client, channel: str) -> None:
+        self._backlogs.pop((client, channel), None)
+        client.audiences.pop(channel, None)
         if client.cursors.pop(channel, None) is None:
             return
         listeners = self.channels.get(channel, set())
@@ -237,7 +324,7 @@ class Hub:
         if not client.outbox.put((channel, seq, text)):
             # Too far behind: close rather than grow. The page reconnects and resumes.
             client.closing = True
-            self._spawn(_close(client.ws, 1013))
+            self._spawn(_close_unread(client.ws))
         elif client.sender is None:
             client.sender = asyncio.create_task(self._send_all(client))
 
@@ -248,9 +335,47 @@ class Hub:
         listeners = self.channels.get(channel)
         if not listeners:
             return
-        seq = json.loads(text).get("seq")
+        message = json.loads(text)
+        seq, content = message.get("seq"), message.get("content", "")
+        if not has_variants(content):  # the same for everyone: sent as published
+            for client in list(listeners):
+                self._deliver(client, channel, seq, text)
+            return
+        # Rendered once per audience: one envelope per audience present, not per socket.
+        sent: dict[str, str] = {}
         for client in list(listeners):
+            audience = client.audiences.get(channel, "")
+            if audience not in sent:
+                sent[audience] = envelope_for(channel, seq, content, audience)
+            self._deliver(client, channel, seq, sent[audience])
+
+    def _deliver(self, client: Client, channel: str, seq: int | None, text: str) -> None:
+        if not self._deliver_now(client, channel, seq, text):
             self._offer(client, channel, seq, text)
+
+    def _deliver_now(self, client: Client, channel: str, seq: int | None, text: str) -> bool:
+        """Send a live event without queueing it, when nothing else has to go first.
+
+        False when it must take the queue: something is queued or closing, or there is a gap
+        to fill from the log. A send that has to wait (the socket's buffer is full) finishes
+        in a sender task, which everything after it then queues behind.
+        """
+        if client.sender is not None or client.outbox.items or client.closing:
+            return False
+        cursor = client.cursors.get(channel)
+        if cursor is None or (seq is not None and 0 <= seq <= cursor):
+            return True  # not listening any more, or already sent
+        if seq is not None and seq != cursor + 1:
+            return False
+        try:
+            rest = _send_now(client.ws, text)
+        except GONE:
+            return True
+        if seq is not None:
+            client.cursors[channel] = seq
+        if rest is not None:
+            client.sender = asyncio.create_task(self._send_all(client, rest))
+        return True
 
     async def _on_reconnect(self) -> None:
         """Back from a broker outage: every local channel catches up from the log."""
@@ -258,9 +383,11 @@ class Hub:
             for client in list(listeners):
                 self._offer(client, channel, CATCH_UP, "")
 
-    async def _send_all(self, client: Client) -> None:
+    async def _send_all(self, client: Client, first: Awaitable[None] | None = None) -> None:
         ws = client.ws
         try:
+            if first is not None:
+                await first
             while (item := client.outbox.take()) is not None:
                 channel, seq, text = item
                 cursor = client.cursors.get(channel)
@@ -276,7 +403,7 @@ class Hub:
                     continue
                 try:
                     await self._catch_up(client, channel, cursor, check=seq != CATCH_UP_CHECKED)
-                except (RuntimeError, OSError):
+                except GONE:
                     raise  # the socket itself is gone
                 except Exception as exc:
                     # The log could not be read (a database hiccup): close with 1011 so the
@@ -285,28 +412,50 @@ class Hub:
                     client.closing = True
                     await _close(ws, 1011)
                     return
-        except (asyncio.CancelledError, RuntimeError, OSError):
+        except (asyncio.CancelledError, *GONE):
             return
         finally:
             client.sender = None  # with no await since the outbox was seen empty
 
     async def _catch_up(self, client: Client, channel: str, cursor: int, check: bool) -> None:
-        if check and not await self.authorize(client.ws, channel):
-            await self.unsubscribe(client, channel)
-            await client.ws.send_text(json.dumps({"type": "denied", "ch": channel}))
+        if check and not await self._recheck(client, channel):
             return
-        async with self.sessions() as session:
-            events = await event_log.since(session, channel, cursor, self.retention.per_channel)
-            last = await event_log.last_seq(session, channel) if events is None else 0
+        backlog = self._backlogs.pop((client, channel), None)
+        # What a resume read is enough unless a gap showed since: then read the log again.
+        if check or backlog is None:
+            async with self.sessions() as session:
+                found = await event_log.since_many(
+                    session, {channel: cursor}, self.retention.per_channel
+                )
+            backlog = found[channel]
         if channel not in client.cursors:
             return
-        if events is None:
-            client.cursors[channel] = last
-            await client.ws.send_text(json.dumps({"type": "resync", "ch": channel}))
+        if backlog.events is None:
+            client.cursors[channel] = backlog.last
+            await client.ws.send_text(control_message("resync", channel))
             return
-        for event in events:
-            await client.ws.send_text(envelope(*_fields(event)))
-            client.cursors[channel] = event.seq
+        audience = client.audiences.get(channel, "")
+        for event in backlog.events:
+            sent = client.cursors.get(channel)
+            if sent is None:
+                return  # unsubscribed meanwhile
+            if event.seq == sent + 1:  # not when a live event brought it first
+                await client.ws.send_text(envelope_for(*_fields(event), audience))
+                client.cursors[channel] = event.seq
+
+    async def _recheck(self, client: Client, channel: str) -> bool:
+        """The socket's rights on a channel checked again: False when it lost them (and is
+        told). A new audience (a learner made trainer) makes the page fetch its regions again,
+        since they were rendered for the old one."""
+        audience = await self.authorize(client.ws, channel)
+        if audience is None:
+            await self.unsubscribe(client, channel)
+            await _send(client.ws, control_message("denied", channel))
+            return False
+        if channel in client.cursors and audience != client.audiences.get(channel, ""):
+            client.audiences[channel] = audience
+            await _send(client.ws, control_message("resync", channel))
+        return True
 
     # --- control, presence, dispatcher ------------------------------------------------------
 
@@ -316,13 +465,15 @@ class Hub:
             for client in clients:
                 if client.session == message.get("session"):
                     await _close(client.ws, 1008)
+        elif message.get("type") == "close-user":  # the account is gone: all its sockets
+            for client in clients:
+                if client.user == message.get("user"):
+                    await _close(client.ws, 1008)
         elif message.get("type") == "reauthorize":
             for client in clients:
                 if client.user == message.get("user"):
                     for channel in list(client.cursors):
-                        if not await self.authorize(client.ws, channel):
-                            await self.unsubscribe(client, channel)
-                            await _send(client.ws, json.dumps({"type": "denied", "ch": channel}))
+                        await self._recheck(client, channel)
 
     async def _arrive(self, channel: str, user: str) -> None:
         key = (channel, user)
@@ -366,8 +517,7 @@ class Hub:
 
     async def _dispatch_forever(self) -> None:
         rounds = 0
-        while True:
-            await asyncio.sleep(1)
+        while not await self._stopped_within(1.0):
             rounds += 1
             try:
                 await self.dispatch_once()
@@ -376,9 +526,17 @@ class Hub:
                         await event_log.prune(
                             session, self.retention.keep, self.retention.per_channel
                         )
+                        await session.commit()
             except Exception as exc:  # keep going: the next round retries
                 stop_if_cancelled()
                 logger.warning("live: dispatcher round failed: %s", exc)
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -391,11 +549,70 @@ def _fields(event: event_log.Event) -> tuple[str, int, str]:
 
 
 async def _send(ws: WebSocket, text: str) -> None:
-    with contextlib.suppress(RuntimeError, OSError):
+    with contextlib.suppress(*GONE):
         await ws.send_text(text)
+
+
+def _send_now(ws: WebSocket, text: str) -> Awaitable[None] | None:
+    """Run `ws.send_text(text)` as far as it goes without waiting.
+
+    uvicorn's send awaits only while the transport is paused for writing; otherwise it frames
+    and writes at once, and the send is done here, with no task. When it does wait, what is
+    left of it is returned, to be awaited.
+    """
+    sending = ws.send_text(text)
+    try:
+        waiting_for = sending.send(None)
+    except StopIteration:
+        return None
+    return _Rest(sending, waiting_for)
+
+
+class _Rest:
+    """A coroutine stopped at its first wait: awaiting this hands what it waits for to the
+    awaiting task, as if the task had run it from the start, then runs it to its end."""
+
+    __slots__ = ("coroutine", "waiting_for")
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting_for: Any) -> None:
+        self.coroutine = coroutine
+        self.waiting_for = waiting_for
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        waiting_for = self.waiting_for
+        while True:
+            try:
+                try:
+                    resumed = yield waiting_for
+                except BaseException as exc:  # a cancellation, passed on to the coroutine
+                    waiting_for = self.coroutine.throw(exc)
+                else:
+                    waiting_for = self.coroutine.send(resumed)
+            except StopIteration:
+                return
 
 
 async def _close(ws: WebSocket, code: int) -> None:
     if ws.application_state == WebSocketState.CONNECTED:
-        with contextlib.suppress(RuntimeError, OSError):
+        with contextlib.suppress(*GONE):
             await ws.close(code)
+
+
+async def _close_unread(ws: WebSocket) -> None:
+    """Close with 1013 a socket too far behind, and make sure it ends within CLOSE_WAIT.
+
+    The close frame queues behind what the client has not read: a client that reads again
+    soon gets it, one that does not neither takes it nor answers it, and uvicorn would keep
+    the connection and its megabytes until its keepalive gives up (~40 s). After CLOSE_WAIT
+    the connection is dropped. ASGI has no way to do that: uvicorn's send is a method of its
+    protocol, whose transport can.
+    """
+    send = getattr(ws, "_send", None)
+    transport: Any = getattr(getattr(send, "__self__", None), "transport", None)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CLOSE_WAIT
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(_close(ws, 1013), CLOSE_WAIT)
+    await asyncio.sleep(deadline - loop.time())  # the time left to answer the close
+    if transport is not None and not transport.is_closing():
+        transport.abort()

@@ -6,7 +6,7 @@ or a crash between commit and publish loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,9 +20,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     delete,
     event,
     func,
+    or_,
     select,
     update,
 )
@@ -115,24 +117,50 @@ async def last_seq(session: AsyncSession, channel: str) -> int:
     return (await _execute(session, query)).scalar_one_or_none() or 0
 
 
+@dataclass(frozen=True)
+class Backlog:
+    """What a channel holds after a cursor: its events in order, or None when some of them
+    are no longer kept (the page must fetch the region again); `last` is the channel's top."""
+
+    events: list[Event] | None
+    last: int
+
+
 async def since(session: AsyncSession, channel: str, seq: int, limit: int) -> list[Event] | None:
     """The events after `seq`, in order; None when some of them are no longer kept."""
-    last = await last_seq(session, channel)
-    if seq == last:
-        return []
-    if seq > last or last - seq > limit:
-        return None
-    rows = (
-        await _execute(
-            session,
-            select(events.c.seq, events.c.content)
-            .where(events.c.channel == channel, events.c.seq > seq)
-            .order_by(events.c.seq),
+    return (await since_many(session, {channel: seq}, limit))[channel].events
+
+
+async def since_many(
+    session: AsyncSession, cursors: Mapping[str, int], limit: int
+) -> dict[str, Backlog]:
+    """What every channel holds after its cursor, in two statements whatever their number:
+    the channels' tops, then the events of those behind, at most `limit` per channel."""
+    query = select(channels.c.name, channels.c.last_seq).where(channels.c.name.in_(list(cursors)))
+    tops = dict((await _execute(session, query)).all())
+    behind = {ch: seq for ch, seq in cursors.items() if 0 < tops.get(ch, 0) - seq <= limit}
+    found: dict[str, list[Event]] = {channel: [] for channel in behind}
+    if behind:
+        after = or_(
+            *(and_(events.c.channel == ch, events.c.seq > seq) for ch, seq in behind.items())
         )
-    ).all()
-    if not rows or rows[0][0] != seq + 1:
-        return None
-    return [Event(channel, s, content) for s, content in rows]
+        query = (
+            select(events.c.channel, events.c.seq, events.c.content)
+            .where(after)
+            .order_by(events.c.channel, events.c.seq)
+        )
+        for channel, seq, content in (await _execute(session, query)).all():
+            found[channel].append(Event(channel, seq, content))
+    return {ch: _backlog(seq, tops.get(ch, 0), found.get(ch)) for ch, seq in cursors.items()}
+
+
+def _backlog(seq: int, last: int, found: list[Event] | None) -> Backlog:
+    """The resync rule: nothing is missing between the cursor and the channel's top."""
+    if seq == last:
+        return Backlog([], last)
+    if found is None or not found or found[0].seq != seq + 1:
+        return Backlog(None, last)
+    return Backlog(found, last)
 
 
 async def unpublished(session: AsyncSession, older_than: timedelta, limit: int) -> list[Event]:
@@ -161,12 +189,15 @@ async def mark_published(session: AsyncSession, published: list[Event]) -> None:
     await session.commit()
 
 
-async def prune(session: AsyncSession, keep: timedelta, keep_per_channel: int) -> int:
-    """Forget events past the retention: older than `keep`, or beyond the last N of a channel."""
+async def prune(
+    session: AsyncSession, keep: timedelta, keep_per_channel: int, now: datetime | None = None
+) -> int:
+    """Forget events past the retention: older than `keep`, or beyond the last N of a channel.
+    In the caller's transaction (the dispatcher's, or the retention job's)."""
     old = await _execute(
         session,
         delete(events).where(
-            events.c.created_at < _now() - keep, events.c.published_at.isnot(None)
+            events.c.created_at < (now or _now()) - keep, events.c.published_at.isnot(None)
         ),
     )
     crowded = (
@@ -186,7 +217,6 @@ async def prune(session: AsyncSession, keep: timedelta, keep_per_channel: int) -
             ),
         )
         removed += result.rowcount or 0
-    await session.commit()
     return removed
 
 

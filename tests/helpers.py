@@ -6,7 +6,10 @@ import re
 
 import httpx2
 
+from community import accounts, trainings
+from community.accounts import Passwords
 from community.demo import PASSWORD
+from community.models import Role, User
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
@@ -41,3 +44,44 @@ async def sign_up(
         {"email": email, "display_name": name, "password": "une phrase secrète"},
         page="/signup",
     )
+
+
+async def staff_of_another_provider(db) -> User:  # type: ignore[no-untyped-def]
+    """Provider B, other than the demo's, and its staff account (staff-b@b.test)."""
+    async with db.session() as session:
+        provider = await trainings.create_provider(session, "Organisme B")
+        staff = await accounts.sign_up(
+            session,
+            Passwords("fast"),
+            {"email": "staff-b@b.test", "display_name": "Staff B", "password": "mot de passe b"},
+            locale="fr",
+            role=Role.STAFF,
+            provider_id=provider.id,
+        )
+        await session.commit()
+        return staff
+
+
+async def learner_of_another_provider(session, email: str, name: str) -> tuple[User, User]:  # type: ignore[no-untyped-def]
+    """Provider B with a current group, its staff (staff@b.test) and a learner of that group."""
+    provider = await trainings.create_provider(session, "Organisme B")
+    staff = await accounts.sign_up(
+        session, Passwords("fast"),
+        {"email": "staff@b.test", "display_name": "Staff B", "password": "mot de passe b"},
+        locale="fr", role=Role.STAFF, provider_id=provider.id,
+    )  # fmt: skip
+    training = await trainings.create_training(
+        session, staff, provider.id or 0, {"title": "Soudure", "format": "classic"}
+    )
+    iteration = await trainings.create_iteration(
+        session, staff, training,
+        {"name": "B1", "starts_on": "2026-01-01", "ends_on": "2027-12-31"}, code_days=30,
+    )  # fmt: skip
+    learner = await accounts.sign_up(
+        session, Passwords("fast"),
+        {"email": email, "display_name": name, "password": "mot de passe b"}, locale="fr",
+    )  # fmt: skip
+    code = await trainings.current_code(session, iteration)
+    assert code is not None
+    await trainings.join_with_code(session, learner, {"code": code.code})
+    return staff, learner

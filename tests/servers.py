@@ -60,10 +60,11 @@ def prepare(env: dict[str, str]) -> str:
     ).stdout
 
 
-def serve(env: dict[str, str], folder: Path) -> Server:
-    port = free_port()
+def serve(env: dict[str, str], folder: Path, port: int | None = None) -> Server:
+    """A server on a free port, or on `port` again (a restart: its log goes on)."""
+    port = port or free_port()
     log = folder / f"server-{port}.log"
-    with open(log, "w") as out:
+    with open(log, "a") as out:
         process = subprocess.Popen(
             [*RUCHE, "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
         )

@@ -322,7 +322,7 @@ async def test_reminders_come_once_per_session_and_at_most_three_a_week(client, 
     await post_form(client, "/signout", {})
     await sign_in(client, "apprenant2@demo.test")
     home = await client.get("/")
-    assert "Votre avis, en 15 secondes" in home.text
+    assert "Comment s&#39;est passée la séance « Atelier 0 » ?" in home.text
     async with db.session() as session:
         user = (await session.exec(select(User).where(User.email == "apprenant2@demo.test"))).one()
         assert len(await feedback.pending(session, user)) == 5
@@ -343,7 +343,8 @@ async def test_a_newcomer_is_not_asked_about_sessions_held_before_they_joined(
     await sign_up(client, "nouvelle@example.fr", "Nouvelle Venue")
     await post_form(client, "/join", {"code": await join_code(db, 2)}, page="/join")
 
-    assert "Votre avis, en 15 secondes" not in (await client.get("/")).text
+    home = (await client.get("/")).text
+    assert "Aucun avis à donner" in home and f"/sessions/{sid}/feedback" not in home
     assert f"/sessions/{sid}/feedback" not in (await client.get("/iterations/2")).text
     await client.get("/notifications")  # where reminders are sent
     newcomer = await _user(db, "nouvelle@example.fr")
@@ -494,7 +495,7 @@ async def test_the_pulse_is_closed_outside_the_session(client, db, demo_data):
     await sign_in(client, "apprenant1@demo.test")
     response = await post_form(client, f"/sessions/{sid}/pulse/tap", {"signal": "lost"}, page="/")
     assert response.status_code == 422
-    assert "Le pulse n&#39;est ouvert que pendant la séance." in response.text
+    assert "Le baromètre n’est ouvert que pendant la séance." in response.text
 
 
 WHO = {

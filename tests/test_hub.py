@@ -36,8 +36,8 @@ class Peer:
         self.application_state = WebSocketState.DISCONNECTED
 
 
-async def allow_all(_ws, _channel: str) -> bool:
-    return True
+async def allow_all(_ws, _channel: str) -> str:
+    return ""  # every socket hears every channel, all as one audience
 
 
 @pytest.fixture

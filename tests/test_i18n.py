@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from babel.messages.pofile import read_po
+from jinja2 import DictLoader
 
-from community import i18n
+from community import i18n, templating
+from community.templating import make_environment
+from realtime.variants import pick
 from tests.helpers import post_form, sign_in
 
 CATALOGUE = i18n.LOCALE_DIR / "fr" / "LC_MESSAGES" / "messages.po"
@@ -106,3 +111,22 @@ def test_dates_are_formatted_for_the_reader():
     i18n.set_locale("en")
     assert i18n.show_date(date(2027, 1, 5)) == "January 5, 2027"
     i18n.set_locale("fr")
+
+
+def test_a_region_rendered_for_audiences_has_each_language_and_leaves_the_reader_s_alone():
+    environment = make_environment()
+    i18n.set_locale("fr")
+    template = '{% block team %}<h2>{{ _("Team") }}</h2>{{ role }}{% endblock %}'
+    with (
+        patch.object(templating, "environment", environment),
+        patch.object(environment, "loader", DictLoader({"t.html": template})),
+    ):
+        content = templating.render_for_audiences(
+            "t.html", "team", {"member": {"role": "m"}, "reader": {"role": "r"}}
+        )
+    assert {audience: pick(content, audience) for audience in ("fr/member", "en/reader")} == {
+        "fr/member": "<h2>Équipe</h2>m",
+        "en/reader": "<h2>Team</h2>r",
+    }
+    assert pick(content, "fr/moderator") is None
+    assert i18n.current_locale() == "fr"

@@ -195,6 +195,11 @@ def walk(migrated_template: str, tmp_path_factory: pytest.TempPathFactory) -> It
         secret_key="test-secret-" + "x" * 32,
         hashing_profile="fast",
         allowed_hosts=("testserver",),
+        # No archive is prepared, no mail sent, behind the walk's back: a refused request must
+        # change nothing.
+        export_every=0,
+        mail_every=0,
+        digest_every=0,
     )
     loop = Loop()
     db = Database(url)

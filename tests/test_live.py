@@ -166,6 +166,23 @@ async def test_an_offline_client_resumes_every_missed_event_exactly_once(start, 
     await back.close()
 
 
+async def test_a_second_resume_on_an_open_socket_resends_nothing(start, people):
+    server = start()
+    trainer = await people(server, "formateur1@demo.test")
+    for n in range(3):
+        await trainer.announce(2, f"Annonce {n}")
+    learner = await people(server, "apprenant1@demo.test")
+    socket = await learner.socket({GROUP: 0})
+    await socket.wait_for(lambda s: s.seqs(GROUP) == [1, 2, 3])
+    await socket.resume({GROUP: 0, OTHER_GROUP: 0})  # a page resuming again, from 0
+    await socket.wait_for(lambda s: {"type": "denied", "ch": OTHER_GROUP} in s.messages)
+    await trainer.announce(2, "La suite")
+    # Anything sent again would have been queued before this event.
+    await socket.wait_for(lambda s: 4 in s.seqs(GROUP))
+    assert socket.seqs(GROUP) == [1, 2, 3, 4]
+    await socket.close()
+
+
 async def test_a_gap_older_than_the_log_asks_for_a_resync(start, people):
     server = start(RUCHE_LIVE_KEEP_EVENTS="10")
     trainer = await people(server, "formateur1@demo.test")

@@ -40,6 +40,7 @@ NOBODY: frozenset[str] = frozenset()
 LEARNERS = frozenset({"outsider learner", "enrolled learner"})
 STAFF = frozenset({"staff", "admin"})
 TEACHING = STAFF | {"trainer of it"}
+CURATORS = STAFF | {"trainer of it", "trainer, same provider"}
 
 
 def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +80,11 @@ def help_facts(part: str | None, matched: bool = True) -> dict[str, Any]:
     return {"help_request": facts}
 
 
+def holder(role: Role, *providers: int, is_self: bool = False) -> dict[str, Any]:
+    """The account staff are asked to delete: its role, its providers, whether it is theirs."""
+    return {"holder": permissions.AccountHolder(role, frozenset(providers), is_self)}
+
+
 # rule, what the case fixes, who is allowed. Grouped by area; one line per case.
 CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     # trainings
@@ -97,6 +103,71 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "announce to a group": (permissions.can_announce, {}, TEACHING),
     # accounts
     "edit one's profile": (permissions.can_edit_profile, {}, ALL - {"anonymous"}),
+    # exports
+    "request an archive of one's data": (
+        permissions.can_request_data_export, {}, ALL - {"anonymous"}
+    ),
+    "download one's own archive": (
+        permissions.can_download_data_export, {"owns_it": True}, ALL - {"anonymous"}
+    ),
+    "download someone else's archive": (
+        permissions.can_download_data_export, {"owns_it": False}, NOBODY
+    ),
+    # erasure: whose account staff may delete, on the holder's request (see holder())
+    "delete one's own account": (permissions.can_delete_own_account, {}, SIGNED_IN),
+    "take erasure requests": (
+        permissions.can_take_erasure_requests,
+        {},
+        STAFF | {"other staff"},
+    ),
+    "erase a learner of the provider": (
+        permissions.can_erase_account_of,
+        holder(Role.LEARNER, PROVIDER),
+        STAFF,
+    ),
+    "erase a trainer of the provider": (
+        permissions.can_erase_account_of,
+        holder(Role.TRAINER, PROVIDER),
+        STAFF,
+    ),
+    "erase a learner of another provider": (
+        permissions.can_erase_account_of,
+        holder(Role.LEARNER, OTHER_PROVIDER),
+        frozenset({"other staff", "admin"}),
+    ),
+    "erase a learner enrolled nowhere": (
+        permissions.can_erase_account_of,
+        holder(Role.LEARNER),
+        NOBODY,
+    ),
+    "erase staff of the provider": (
+        permissions.can_erase_account_of,
+        holder(Role.STAFF, PROVIDER),
+        NOBODY,
+    ),
+    "erase an administrator": (
+        permissions.can_erase_account_of,
+        holder(Role.ADMIN, PROVIDER),
+        NOBODY,
+    ),
+    "erase oneself through the staff page": (
+        permissions.can_erase_account_of,
+        holder(Role.TRAINER, PROVIDER, is_self=True),
+        NOBODY,
+    ),
+    # mail (everyone's address is unconfirmed in this matrix)
+    "ask for a link to confirm one's address": (
+        permissions.can_ask_address_check, {}, ALL - {"anonymous"}
+    ),
+    "read the outbox": (permissions.can_read_outbox, {}, frozenset({"admin"})),
+    # digests
+    "choose one's e-mail digests": (permissions.can_choose_digests, {}, LEARNERS),
+    "unsubscribe with a signed link": (
+        permissions.can_unsubscribe_from_digests, {"link_is_signed": True}, ALL
+    ),
+    "unsubscribe with an altered link": (
+        permissions.can_unsubscribe_from_digests, {"link_is_signed": False}, NOBODY
+    ),
     # feedback, pulse, reports, improvements
     "give feedback": (permissions.can_give_feedback, {}, frozenset({"enrolled learner"})),
     "rate a session held since joining": (
@@ -128,6 +199,13 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "compare formats": (permissions.can_compare_formats, {}, STAFF),
     "read the audit record": (permissions.can_read_evidence, {}, STAFF),
     "record an improvement": (permissions.can_record_improvement, {}, STAFF),
+    # privacy
+    "read the record of processing": (
+        permissions.can_read_processing_record, {}, STAFF | {"other staff"}
+    ),
+    "read the retention job's runs": (
+        permissions.can_read_retention_runs, {}, frozenset({"admin"})
+    ),
     # tutoring
     # tutoring: a request's rules are asked with what the person is to it (see help_facts)
     "curate skills": (
@@ -194,7 +272,36 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "suggest a skill, in no group": (
         permissions.can_suggest_skill, {"enrolled": False}, NOBODY
     ),
+    "see skill suggestions, in a group": (
+        permissions.can_see_skill_suggestions, {"enrolled": True}, LEARNERS
+    ),
+    "see skill suggestions, in no group": (
+        permissions.can_see_skill_suggestions, {"enrolled": False}, NOBODY
+    ),
     "read a group's needs": (permissions.can_read_help_needs, {}, TEACHING),
+    # skill map
+    "view the skill map": (permissions.can_view_skill_map, {}, CURATORS),
+    "link skills": (permissions.can_link_skills, {}, CURATORS),
+    "unlink skills": (permissions.can_unlink_skills, {}, CURATORS),
+    "define a target job": (permissions.can_define_target_job, {}, CURATORS),
+    "map a training's skills": (permissions.can_map_training_skills, {}, CURATORS),
+    "code a skill": (permissions.can_code_skill, {}, CURATORS),
+    "describe a skill": (permissions.can_describe_skill, {}, CURATORS),
+    "choose a target job, enrolled": (
+        permissions.can_choose_target_job, {"enrolled": True}, LEARNERS
+    ),
+    "choose a target job, in no group": (
+        permissions.can_choose_target_job, {"enrolled": False}, NOBODY
+    ),
+    # pathways
+    "open the compass": (permissions.can_open_compass, {}, LEARNERS),
+    "turn suggestions on or off": (permissions.can_turn_suggestions, {}, LEARNERS),
+    "say a card helped or is not for me": (permissions.can_judge_card, {}, LEARNERS),
+    "erase what I said of cards": (permissions.can_erase_card_verdicts, {}, LEARNERS),
+    "pin a card for a learner of the group": (
+        permissions.can_pin_card, {}, frozenset({"trainer of it"})
+    ),
+    "read the group's card report": (permissions.can_read_card_report, {}, TEACHING),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP
@@ -272,6 +379,15 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "delete someone's message": (
         permissions.can_delete_project_message, {"wrote_it": False}, NOBODY
+    ),
+    "see a message's photo": (
+        permissions.can_see_message_photo, {"hidden": False, "deleted": False}, SIGNED_IN
+    ),
+    "see the photo of a hidden message": (
+        permissions.can_see_message_photo, {"hidden": True, "deleted": False}, NOBODY
+    ),
+    "see the photo of a deleted message": (
+        permissions.can_see_message_photo, {"hidden": False, "deleted": True}, NOBODY
     ),
     "see why one's message was hidden": (
         permissions.can_see_why_message_hidden, {"wrote_it": True}, SIGNED_IN

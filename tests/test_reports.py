@@ -11,10 +11,8 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 import realtime
-from community import accounts, trainings
-from community.accounts import Passwords
-from community.models import ImprovementAction, ReportAuditEntry, Role
-from tests.helpers import post_form, sign_in
+from community.models import ImprovementAction, ReportAuditEntry
+from tests.helpers import post_form, sign_in, staff_of_another_provider
 
 REPORT_PATHS = (
     "/reports/iterations/{id}",
@@ -110,18 +108,7 @@ async def test_csv_exports_follow_rfc_4180_and_the_french_variant(client, demo_d
 
 @pytest.fixture
 async def other_provider(db):
-    """Provider B, with its own staff account."""
-    async with db.session() as session:
-        provider = await trainings.create_provider(session, "Organisme B")
-        await accounts.sign_up(
-            session,
-            Passwords("fast"),
-            {"email": "staff-b@b.test", "display_name": "Staff B", "password": "mot de passe b"},
-            locale="fr",
-            role=Role.STAFF,
-            provider_id=provider.id,
-        )
-        await session.commit()
+    await staff_of_another_provider(db)
 
 
 async def test_staff_of_another_provider_get_404_everywhere(client, demo_data, other_provider):

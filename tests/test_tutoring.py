@@ -9,11 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, func, select
 
-from community import accounts, trainings, tutoring
-from community.accounts import Passwords
+from community import tutoring
 from community.forms import FormError
-from community.models import HelpRequest, Notification, Role, Skill, User, utcnow
-from tests.helpers import post_form, sign_in
+from community.models import HelpRequest, Notification, Skill, User, utcnow
+from tests.helpers import learner_of_another_provider, post_form, sign_in
 
 
 async def skill_id(db, name: str) -> int:
@@ -217,27 +216,7 @@ async def test_old_requests_expire(client, db, demo_data):
 async def other_provider_learner(db):
     """A learner of another provider, with a skill of that provider's catalogue."""
     async with db.session() as session:
-        provider = await trainings.create_provider(session, "Organisme B")
-        staff = await accounts.sign_up(
-            session, Passwords("fast"),
-            {"email": "staff@b.test", "display_name": "Staff B", "password": "mot de passe b"},
-            locale="fr", role=Role.STAFF, provider_id=provider.id,
-        )  # fmt: skip
-        training = await trainings.create_training(
-            session, staff, provider.id or 0, {"title": "Soudure", "format": "classic"}
-        )
-        iteration = await trainings.create_iteration(
-            session, staff, training,
-            {"name": "B1", "starts_on": "2026-01-01", "ends_on": "2027-12-31"}, code_days=30,
-        )  # fmt: skip
-        learner = await accounts.sign_up(
-            session, Passwords("fast"),
-            {"email": "learner@b.test", "display_name": "Learner B", "password": "mot de passe b"},
-            locale="fr",
-        )  # fmt: skip
-        code = await trainings.current_code(session, iteration)
-        assert code is not None
-        await trainings.join_with_code(session, learner, {"code": code.code})
+        staff, _learner = await learner_of_another_provider(session, "learner@b.test", "Learner B")
         await tutoring.add_skill(session, staff, {"name": "Soudure TIG"})
         await session.commit()
 

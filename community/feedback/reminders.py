@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,12 +56,14 @@ async def pending(db: AsyncSession, user: User, now: datetime | None = None) -> 
     return [Pending(*row) for row in rows]
 
 
-async def remind(db: AsyncSession, user: User, now: datetime | None = None) -> int:
+async def remind(
+    db: AsyncSession, user: User, now: datetime | None = None, waiting: list[Pending] | None = None
+) -> int:
     """Notify about pending sessions: once per session, at most a few a week. Written in the
-    caller's transaction."""
+    caller's transaction. `waiting`: what `pending` just found, not to be asked again."""
     now = now or utcnow()
     assert user.id is not None
-    if not await _due(db, user, now):
+    if not await _due(db, user, now, waiting):
         return 0  # what most page loads find: nothing to write, no lock taken
     # Pages opened at once would each count the week's reminders and each send up to the
     # limit: the first holds the person's row, the next ones count after it.
@@ -79,22 +80,23 @@ async def remind(db: AsyncSession, user: User, now: datetime | None = None) -> i
     return sent
 
 
-async def _due(db: AsyncSession, user: User, now: datetime) -> list[Pending]:
+async def _due(
+    db: AsyncSession, user: User, now: datetime, waiting: list[Pending] | None = None
+) -> list[Pending]:
     """The pending sessions to remind this learner of now: not reminded yet, within what is
-    left of the week's allowance."""
-    recent = (
+    left of the week's allowance. `waiting` is what `pending` found a moment ago, if known."""
+    sent = (
         await db.exec(
-            select(func.count(col(FeedbackReminder.id))).where(
-                FeedbackReminder.user_id == user.id, FeedbackReminder.sent_at > now - WINDOW
+            select(FeedbackReminder.session_id, FeedbackReminder.sent_at).where(
+                FeedbackReminder.user_id == user.id
             )
         )
-    ).one()
-    reminded = set(
-        await db.exec(
-            select(FeedbackReminder.session_id).where(FeedbackReminder.user_id == user.id)
-        )
-    )
-    fresh = [item for item in await pending(db, user, now) if item.session.id not in reminded]
+    ).all()
+    reminded = {session_id for session_id, _at in sent}
+    recent = sum(1 for _id, at in sent if at > now - WINDOW)
+    if waiting is None:
+        waiting = await pending(db, user, now)
+    fresh = [item for item in waiting if item.session.id not in reminded]
     return fresh[: max(0, REMINDERS_PER_WEEK - recent)]
 
 

@@ -3,6 +3,7 @@ and what the group's page shows of it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func
@@ -19,7 +20,7 @@ from community.models import (
     Enrolment,
     EnrolmentRole,
     FeedbackAnswer,
-    FeedbackReceipt,
+    FeedbackPending,
     User,
     utcnow,
 )
@@ -55,15 +56,34 @@ async def response_rates(db: AsyncSession, iteration_id: int) -> dict[int, tuple
         .group_by(col(CourseSession.id))
     )
     learners = dict(enrolled.all())
-    rows = await db.exec(
-        select(CourseSession.id, func.count(col(FeedbackReceipt.id)))
-        .outerjoin(FeedbackReceipt, col(FeedbackReceipt.session_id) == CourseSession.id)
-        .where(CourseSession.iteration_id == iteration_id)
-        .group_by(col(CourseSession.id))
-    )
+    answered = await _answers_per_session(db, iteration_id)
     return {
-        session_id or 0: (answered, learners.get(session_id, 0)) for session_id, answered in rows
+        session_id or 0: (answered.get(session_id or 0, 0), count)
+        for session_id, count in learners.items()
     }
+
+
+async def _answers_per_session(db: AsyncSession, iteration_id: int) -> Counter[int]:
+    """One per person who answered, counted from the anonymous answers, not from the
+    receipts that name them: those go once the window closes (feedback/expiry.py) and the
+    figures stay. An answer still waiting for the mixer counts too, unless it edits one
+    already mixed (same edit hash): a receipt always comes with exactly one of the two."""
+    sessions = select(CourseSession.id).where(CourseSession.iteration_id == iteration_id)
+    mixed = await db.exec(
+        select(FeedbackAnswer.session_id, func.count())
+        .where(col(FeedbackAnswer.session_id).in_(sessions))
+        .group_by(col(FeedbackAnswer.session_id))
+    )
+    edits = select(FeedbackAnswer.edit_hash).where(col(FeedbackAnswer.edit_hash).is_not(None))
+    waiting = await db.exec(
+        select(FeedbackPending.session_id, func.count())
+        .where(
+            col(FeedbackPending.session_id).in_(sessions),
+            col(FeedbackPending.edit_hash).not_in(edits),
+        )
+        .group_by(col(FeedbackPending.session_id))
+    )
+    return Counter(dict(mixed.all())) + Counter(dict(waiting.all()))
 
 
 async def rates_for(

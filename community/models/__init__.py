@@ -14,11 +14,16 @@ from community.models.feedback import (
     FeedbackReceipt,
     FeedbackReminder,
 )
+from community.models.home import DigestSent, HomeVisit
+from community.models.mail import MailToken, OutboxMail
 from community.models.notifications import Notification
+from community.models.pathways import CardPin, CardSetting, CardShown, CardVerdict
 from community.models.people import Provider, Role, User, WebSession
+from community.models.privacy import AccountErasure, DataExport, RetentionRun
 from community.models.projects import (
     Flag,
     Message,
+    MessagePhoto,
     Milestone,
     ModerationEntry,
     Project,
@@ -29,6 +34,15 @@ from community.models.projects import (
 )
 from community.models.pulse import PulseQuestion, PulseTap, PulseVote
 from community.models.reports import ImprovementAction, ReportAuditEntry
+from community.models.skill_map import (
+    LinkKind,
+    LinkOrigin,
+    PathwayChoice,
+    SkillLink,
+    TargetJob,
+    TargetJobSkill,
+    TrainingSkill,
+)
 from community.models.trainings import (
     Announcement,
     CourseSession,
@@ -42,9 +56,16 @@ from community.models.trainings import (
 from community.models.tutoring import HelpOffer, HelpRequest, LearnerSkill, Skill, Thanks
 
 __all__ = [
+    "AccountErasure",
     "Announcement",
+    "CardPin",
+    "CardSetting",
+    "CardShown",
+    "CardVerdict",
     "CommentStatus",
     "CourseSession",
+    "DataExport",
+    "DigestSent",
     "Enrolment",
     "EnrolmentRole",
     "FeedbackAggregate",
@@ -57,14 +78,21 @@ __all__ = [
     "Flag",
     "HelpOffer",
     "HelpRequest",
+    "HomeVisit",
     "ImprovementAction",
     "Iteration",
     "JoinCode",
     "LearnerSkill",
+    "LinkKind",
+    "LinkOrigin",
+    "MailToken",
     "Message",
+    "MessagePhoto",
     "Milestone",
     "ModerationEntry",
     "Notification",
+    "OutboxMail",
+    "PathwayChoice",
     "Project",
     "ProjectMember",
     "ProjectRole",
@@ -74,12 +102,17 @@ __all__ = [
     "PulseTap",
     "PulseVote",
     "ReportAuditEntry",
+    "RetentionRun",
     "Role",
     "Skill",
+    "SkillLink",
+    "TargetJob",
+    "TargetJobSkill",
     "Task",
     "Thanks",
     "Training",
     "TrainingFormat",
+    "TrainingSkill",
     "User",
     "WebSession",
     "utcnow",

@@ -36,6 +36,15 @@ class User(SQLModel, table=True):
     provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
     locale: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(default_factory=utcnow)
+    # When the person deleted their account: the row stays, every personal field emptied,
+    # so that what they left in shared spaces reads "former member" (community/erasure.py).
+    erased_at: datetime | None = None
+    # When the person followed the link sent to their address: it is theirs.
+    email_confirmed_at: datetime | None = None
+    # How often the e-mail digest comes ("daily", "weekly", "never") and the kinds of news
+    # left out of it (community/digests.py KINDS, comma-separated).
+    digest_every: str = Field(default="weekly", max_length=8)
+    digest_skips: str = Field(default="", max_length=80)
 
 
 class WebSession(SQLModel, table=True):

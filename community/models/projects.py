@@ -86,7 +86,11 @@ class Milestone(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
+    # A message kept on a phone without network carries a key: sent twice, it is one message.
+    __table_args__ = (UniqueConstraint("author_id", "idempotency_key"),)
+
     id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str | None = Field(default=None, max_length=40)
     project_id: int = Field(foreign_key="project.id", index=True)
     author_id: int = Field(foreign_key="user.id")
     reply_to_id: int | None = Field(default=None, foreign_key="message.id")
@@ -96,6 +100,24 @@ class Message(SQLModel, table=True):
     deleted: bool = False
     hidden_reason: str | None = Field(default=None, max_length=300)
     pinned: bool = False
+
+
+class MessagePhoto(SQLModel, table=True):
+    """The picture attached to a message: a fresh encode without metadata, kept in the
+    media storage under a random key (community/storage.py)."""
+
+    __tablename__ = "message_photo"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", unique=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    key: str = Field(max_length=32, unique=True)
+    width: int
+    height: int
+    size: int
+    content_type: str = Field(max_length=32)
+    alt: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Flag(SQLModel, table=True):

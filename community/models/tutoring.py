@@ -20,6 +20,11 @@ class Skill(SQLModel, table=True):
     name: str = Field(max_length=60)
     approved: bool = True
     suggested_by: int | None = Field(default=None, foreign_key="user.id")
+    # A national job/skill reference's code, typed by a curator; empty when none.
+    code: str = Field(default="", max_length=20)
+    # What the skill covers, in a curator's words: learners read it, and the suggestion of
+    # the skill a need is about learns from it (community/pathways/suggest.py).
+    description: str = Field(default="", max_length=300)
 
 
 class LearnerSkill(SQLModel, table=True):

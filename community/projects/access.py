@@ -20,7 +20,6 @@ from community.models import (
     ProjectMember,
     Training,
     User,
-    utcnow,
 )
 from community.projects.choices import MemberStatus, ProjectStatus
 from community.trainings import IterationView, iteration_view
@@ -136,12 +135,17 @@ class ProjectView:
             self.user, self.wrote(message), hidden, self.project.locked
         )
 
-    def can_edit_message(self, message: Message) -> bool:
-        """What the page offers: the rule, for a while after the message was sent."""
-        return self.may_edit_message(message) and utcnow() - message.created_at < EDIT_WINDOW
+    def edit_until(self, message: Message) -> int | None:
+        """Until when (seconds since the epoch) its author is offered to edit it; None: not at
+        all. The page offers it to its author alone, while that lasts (static/js/viewer.js)."""
+        hidden = message.hidden_reason is not None
+        if not permissions.can_edit_project_message(self.user, True, hidden, self.project.locked):
+            return None
+        return int((message.created_at + EDIT_WINDOW).timestamp())
 
-    def can_delete_message(self, message: Message) -> bool:
-        allowed = permissions.can_delete_project_message(self.user, self.wrote(message))
+    def author_may_delete(self, message: Message) -> bool:
+        """Its author is offered to delete it (the page shows it to its author alone)."""
+        allowed = permissions.can_delete_project_message(self.user, wrote_it=True)
         return allowed and message.hidden_reason is None
 
     def can_flag_message(self, message: Message) -> bool:

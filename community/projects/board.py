@@ -10,7 +10,7 @@ from community.errors import NotFound
 from community.i18n import _
 from community.models import Milestone, Task, User
 from community.projects.access import ProjectView, require
-from community.projects.channels import nudge
+from community.projects.channels import push
 from community.projects.choices import MemberStatus, TaskStatus
 from community.projects.membership import members_of
 
@@ -29,7 +29,7 @@ async def add_task(db: AsyncSession, view: ProjectView, data: dict[str, str]) ->
         await notifications.notify(
             db, assignee, "task", values["title"], f"/projects/{view.project.id}"
         )
-    await nudge(db, view.project, "board")
+    await push(db, view, "board")
     return task
 
 
@@ -55,14 +55,14 @@ async def move_task(db: AsyncSession, view: ProjectView, task_id: int, status: s
         raise NotFound
     task.status = status
     db.add(task)
-    await nudge(db, view.project, "board")
+    await push(db, view, "board")
 
 
 async def add_milestone(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> None:
     require(view.can_run_board)
     values = forms.parse(data, *MILESTONE_FIELDS)
     db.add(Milestone(project_id=view.project.id or 0, **values))
-    await nudge(db, view.project, "board")
+    await push(db, view, "board")
 
 
 async def toggle_milestone(db: AsyncSession, view: ProjectView, milestone_id: int) -> None:
@@ -72,7 +72,7 @@ async def toggle_milestone(db: AsyncSession, view: ProjectView, milestone_id: in
         raise NotFound
     milestone.done = not milestone.done
     db.add(milestone)
-    await nudge(db, view.project, "board")
+    await push(db, view, "board")
 
 
 async def tasks_and_milestones(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,7 +12,7 @@ from community.errors import NotFound
 from community.i18n import _
 from community.models import Project, ProjectMember, ProjectRole, User
 from community.projects.access import ProjectView, require
-from community.projects.channels import nudge
+from community.projects.channels import push, reseat
 from community.projects.choices import MemberStatus
 
 
@@ -72,10 +72,11 @@ async def join(db: AsyncSession, view: ProjectView, role_id: int) -> MemberStatu
             )
     except IntegrityError:  # joined at the same moment from another tab
         return MemberStatus.MEMBER
+    reseat(db, view.user.id or 0)
     await notifications.notify(
         db, project.author_id, "joined", view.user.display_name, f"/projects/{project.id}"
     )
-    await nudge(db, project, "members")
+    await push(db, view, "members")
     return status
 
 
@@ -94,27 +95,48 @@ async def leave(db: AsyncSession, view: ProjectView) -> None:
     require(view.can_leave)
     assert view.member is not None  # the rule admits only people with a seat
     await vacate(db, view.project, view.member)
-    await nudge(db, view.project, "members")
+    await push(db, view, "members")
 
 
 async def vacate(db: AsyncSession, project: Project, member: ProjectMember) -> None:
-    """The seat is freed; the first on its role's waitlist takes it."""
+    """The seat is freed; the first on its role's waitlist takes it. A lead's seat is freed
+    only when their account is deleted: the project keeps a lead (`_pass_the_lead`)."""
     await db.delete(member)
     await db.flush()
-    waiting = (
-        await db.exec(
-            select(ProjectMember)
-            .where(
-                ProjectMember.project_id == project.id,
-                ProjectMember.role_id == member.role_id,
-                ProjectMember.status == MemberStatus.WAITLIST,
-            )
-            .order_by(col(ProjectMember.joined_at))
-        )
-    ).first()
+    reseat(db, member.user_id)
+    if member.is_lead:
+        await _pass_the_lead(db, project)
+    waiting = await _first_of(
+        db,
+        project,
+        col(ProjectMember.role_id) == member.role_id,
+        col(ProjectMember.status) == MemberStatus.WAITLIST,
+    )
     if waiting is not None:
         waiting.status = _arriving(project)
         db.add(waiting)
+        reseat(db, waiting.user_id)
+
+
+async def _first_of(
+    db: AsyncSession, project: Project, *where: ColumnElement[bool]
+) -> ProjectMember | None:
+    """Who came first among the project's members matching `where`."""
+    query = select(ProjectMember).where(ProjectMember.project_id == project.id, *where)
+    found = await db.exec(query.order_by(col(ProjectMember.joined_at), col(ProjectMember.id)))
+    return found.first()
+
+
+async def _pass_the_lead(db: AsyncSession, project: Project) -> None:
+    """The member who has been on the team longest leads it now, and is told."""
+    heir = await _first_of(db, project, col(ProjectMember.status) == MemberStatus.MEMBER)
+    if heir is None:
+        return  # nobody left on the team: its trainers still moderate it
+    heir.is_lead = True
+    db.add(heir)
+    reseat(db, heir.user_id)
+    link = f"/projects/{project.id}"
+    await notifications.notify(db, heir.user_id, "lead", project.title, link)
 
 
 async def decide_join(db: AsyncSession, view: ProjectView, member_id: int, accept: bool) -> None:
@@ -134,4 +156,5 @@ async def decide_join(db: AsyncSession, view: ProjectView, member_id: int, accep
         db.add(member)
     else:
         await db.delete(member)
-    await nudge(db, view.project, "members")
+    reseat(db, member.user_id)
+    await push(db, view, "members")

@@ -10,7 +10,7 @@ from community import forms, notifications, permissions
 from community.errors import Forbidden, NotFound
 from community.models import Flag, Message, ModerationEntry, Project, ProjectMember, User
 from community.projects.access import ProjectView, require
-from community.projects.channels import nudge, nudge_review
+from community.projects.channels import nudge_review, push
 from community.projects.choices import ModerationAction, ProjectStatus, SlowMode
 from community.projects.discussion import REASON, message_in
 from community.projects.membership import vacate
@@ -49,7 +49,7 @@ async def decide(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> N
         view.project.decline_reason = reason
         _record(db, view, ModerationAction.DECLINE, reason=reason)
     db.add(view.project)
-    await nudge(db, view.project, "head", "members")
+    await push(db, view, "head", "members", "compose")
 
 
 async def hide(db: AsyncSession, view: ProjectView, message_id: int, data: dict[str, str]) -> None:
@@ -70,8 +70,18 @@ async def hide(db: AsyncSession, view: ProjectView, message_id: int, data: dict[
         report.resolved = True
         db.add(report)
     db.add(message)
-    await nudge(db, view.project, "messages")
+    await push(db, view, "messages")
     await nudge_review(db, view.project)
+
+
+async def why_hidden(db: AsyncSession, view: ProjectView, message_id: int) -> Message:
+    """A hidden message, for those who may read why: its author and the trainers. The page
+    pushed to the whole team only says it was hidden; its author follows a link here."""
+    message = await message_in(db, view, message_id)
+    if message.hidden_reason is None or message.deleted:
+        raise NotFound
+    require(view.sees_why_hidden(message))
+    return message
 
 
 async def pin(db: AsyncSession, view: ProjectView, message_id: int) -> None:
@@ -81,7 +91,7 @@ async def pin(db: AsyncSession, view: ProjectView, message_id: int) -> None:
     db.add(message)
     action = ModerationAction.PIN if message.pinned else ModerationAction.UNPIN
     _record(db, view, action, message.body)
-    await nudge(db, view.project, "messages")
+    await push(db, view, "messages")
 
 
 async def set_space(db: AsyncSession, view: ProjectView, data: dict[str, str]) -> None:
@@ -94,7 +104,7 @@ async def set_space(db: AsyncSession, view: ProjectView, data: dict[str, str]) -
     db.add(view.project)
     detail = f"locked={view.project.locked} slow={values['slow']}"
     _record(db, view, ModerationAction.SPACE, detail, values["reason"])
-    await nudge(db, view.project, "head", "compose", "messages")
+    await push(db, view, "head", "compose", "messages")
 
 
 async def remove_member(
@@ -109,7 +119,7 @@ async def remove_member(
     person = await db.get(User, member.user_id)
     await vacate(db, view.project, member)
     _record(db, view, ModerationAction.REMOVE, person.display_name if person else "", reason)
-    await nudge(db, view.project, "members")
+    await push(db, view, "members")
 
 
 async def audit_log(db: AsyncSession, view: ProjectView) -> list[tuple[ModerationEntry, User]]:

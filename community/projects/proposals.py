@@ -12,7 +12,7 @@ from community.errors import Forbidden
 from community.i18n import _
 from community.models import Project, ProjectMember, ProjectRole, ProjectSupport, User
 from community.projects.access import ProjectView, require
-from community.projects.channels import nudge
+from community.projects.channels import push
 from community.projects.choices import WEEKS, ProjectStatus
 from community.trainings import IterationView
 
@@ -132,7 +132,7 @@ async def support(db: AsyncSession, view: ProjectView) -> None:
         await notifications.notify(
             db, project.author_id, "threshold", project.title, f"/projects/{project.id}"
         )
-    await nudge(db, project, "head")
+    await push(db, view, "head")
 
 
 async def launch(db: AsyncSession, view: ProjectView) -> None:
@@ -142,4 +142,4 @@ async def launch(db: AsyncSession, view: ProjectView) -> None:
         raise forms.FormError({"head": _("Not enough supports yet to launch it.")})
     project.status = ProjectStatus.ACTIVE
     db.add(project)
-    await nudge(db, project, "head", "members")
+    await push(db, view, "head", "members", "compose")

@@ -31,8 +31,8 @@ def to_csv(summary: Summary, training: str, group: str, *, french: bool) -> str:
         session = result.session
         for dimension_id, name in summary.dimensions:
             base = [
-                _cell(training), _cell(group), _cell(session.title),
-                session.starts_at.date().isoformat(), _cell(name),
+                safe_cell(training), safe_cell(group), safe_cell(session.title),
+                session.starts_at.date().isoformat(), safe_cell(name),
             ]  # fmt: skip
             stat = result.cells.get(dimension_id)
             if stat is None:
@@ -46,7 +46,7 @@ def to_csv(summary: Summary, training: str, group: str, *, french: bool) -> str:
     return out.getvalue()
 
 
-def _cell(text: str) -> str:
+def safe_cell(text: str) -> str:
     """Spreadsheets run cells that start like a formula: make them plain text."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\0") else text
 

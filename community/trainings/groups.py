@@ -85,18 +85,24 @@ async def set_support_threshold(
 
 async def iteration_view(db: AsyncSession, user: User | None, iteration_id: int) -> IterationView:
     """The iteration, if the user may see it; NotFound otherwise, so its existence stays hidden."""
-    iteration = await db.get(Iteration, iteration_id)
-    if iteration is None or user is None:
+    if user is None:
         raise NotFound
-    training = await db.get(Training, iteration.training_id)
-    assert training is not None
-    enrolment = (
+    # One query for the group, its training and the reader's place in it: every group page,
+    # project page and region re-fetch starts here.
+    row = (
         await db.exec(
-            select(Enrolment).where(
-                Enrolment.iteration_id == iteration_id, Enrolment.user_id == user.id
+            select(Iteration, Training, Enrolment)
+            .join(Training, col(Training.id) == Iteration.training_id)
+            .outerjoin(
+                Enrolment,
+                (col(Enrolment.iteration_id) == Iteration.id) & (col(Enrolment.user_id) == user.id),
             )
+            .where(Iteration.id == iteration_id)
         )
     ).first()
+    if row is None:
+        raise NotFound
+    iteration, training, enrolment = row
     facts = permissions.IterationFacts(
         provider_id=training.provider_id,
         enrolment_role=enrolment.role if enrolment else None,

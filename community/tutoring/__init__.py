@@ -23,8 +23,11 @@ from community.tutoring.skills import (
     suggest_skill,
     unmark_skill,
 )
+from community.tutoring.suggestions import TEXT as SUGGEST_TEXT
+from community.tutoring.suggestions import suggest_skills
 
 __all__ = [
+    "SUGGEST_TEXT",
     "accept",
     "add_skill",
     "ask",
@@ -44,6 +47,7 @@ __all__ = [
     "request_page",
     "schedule",
     "suggest_skill",
+    "suggest_skills",
     "thank",
     "unmark_skill",
     "visible_request",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -49,8 +50,15 @@ def _tutored_by(user: User) -> SelectOfScalar[HelpRequest]:
 
 
 async def ledger(db: AsyncSession, user: User) -> Ledger:
-    received = list(await db.exec(_done().where(HelpRequest.requester_id == user.id)))
-    given = list(await db.exec(_tutored_by(user)))
+    """Sessions done, as requester and as tutor, in one query."""
+    rows = await db.exec(
+        _done()
+        .outerjoin(HelpOffer, col(HelpOffer.id) == HelpRequest.accepted_offer_id)
+        .where((HelpRequest.requester_id == user.id) | (HelpOffer.tutor_id == user.id))
+    )
+    done = list(rows)
+    received = [r for r in done if r.requester_id == user.id]
+    given = [r for r in done if r.requester_id != user.id]
     return Ledger(
         len(given),
         sum(r.duration_minutes for r in given),
@@ -59,8 +67,15 @@ async def ledger(db: AsyncSession, user: User) -> Ledger:
     )
 
 
-async def times_helped(db: AsyncSession, user: User) -> int:
-    return len((await db.exec(_tutored_by(user))).all())
+async def times_helped(db: AsyncSession, tutors: list[int]) -> dict[int, int]:
+    """How many sessions each of these people gave, in one query."""
+    rows = await db.exec(
+        select(HelpOffer.tutor_id, func.count(col(HelpRequest.id)))
+        .join(HelpRequest, col(HelpRequest.accepted_offer_id) == HelpOffer.id)
+        .where(HelpRequest.status == HelpStatus.DONE, col(HelpOffer.tutor_id).in_(tutors))
+        .group_by(col(HelpOffer.tutor_id))
+    )
+    return dict(rows.all())
 
 
 async def my_requests(db: AsyncSession, user: User) -> list[tuple[HelpRequest, Skill]]:
@@ -74,7 +89,9 @@ async def my_requests(db: AsyncSession, user: User) -> list[tuple[HelpRequest, S
     return list(rows)
 
 
-async def for_me(db: AsyncSession, user: User) -> list[tuple[HelpRequest, Skill]]:
+async def for_me(
+    db: AsyncSession, user: User, providers: set[int]
+) -> list[tuple[HelpRequest, Skill]]:
     """Open requests on skills I offer, from my providers' learners, and my own sessions."""
     offered = select(LearnerSkill.skill_id).where(
         LearnerSkill.user_id == user.id, LearnerSkill.kind == MarkKind.OFFER
@@ -85,7 +102,7 @@ async def for_me(db: AsyncSession, user: User) -> list[tuple[HelpRequest, Skill]
         .join(Skill, col(Skill.id) == HelpRequest.skill_id)
         .where(
             HelpRequest.requester_id != user.id,
-            col(HelpRequest.requester_id).in_(list(await peers_of(db, user))),
+            col(HelpRequest.requester_id).in_(peers_of(providers)),
             ((col(HelpRequest.status) == HelpStatus.OPEN) & col(HelpRequest.skill_id).in_(offered))
             | col(HelpRequest.id).in_(mine),
         )
@@ -120,7 +137,7 @@ async def peer_help(db: AsyncSession, user: User) -> PeerHelp:
     providers = await provider_ids(db, user)
     return PeerHelp(
         await my_requests(db, user),
-        await for_me(db, user),
+        await for_me(db, user, providers),
         await ledger(db, user),
         await my_ratings(db, user),
         await catalogue(db, providers),

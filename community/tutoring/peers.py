@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from community.models import Enrolment, EnrolmentRole, Iteration, Training, User
 
@@ -33,9 +34,12 @@ async def provider_learners(db: AsyncSession, provider_id: int) -> set[int]:
     return set(rows)
 
 
-async def peers_of(db: AsyncSession, user: User) -> set[int]:
-    """Every learner of the providers this user learns with (the user included)."""
-    peers: set[int] = set()
-    for provider_id in await provider_ids(db, user):
-        peers |= await provider_learners(db, provider_id)
-    return peers
+def peers_of(providers: set[int]) -> SelectOfScalar[int]:
+    """Every learner of these providers (the reader among them): a subquery, so that a page
+    asks for requests of its peers in one statement."""
+    return (
+        select(Enrolment.user_id)
+        .join(Iteration, col(Iteration.id) == Enrolment.iteration_id)
+        .join(Training, col(Training.id) == Iteration.training_id)
+        .where(col(Training.provider_id).in_(providers), Enrolment.role == EnrolmentRole.LEARNER)
+    )

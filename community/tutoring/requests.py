@@ -27,6 +27,7 @@ from community.models import (
     User,
     utcnow,
 )
+from community.pathways.live import evidence_changed
 from community.permissions import HelpFacts, HelpPart
 from community.templating import refetch_nudge
 from community.tutoring.choices import HelpFormat, HelpStatus, MarkKind, Urgency, allowed
@@ -62,6 +63,8 @@ async def tell(db: AsyncSession, request: HelpRequest, people: set[int]) -> None
     for person in people:
         feed = feed_channel(person)
         await realtime.append(db, feed, refetch_nudge(f"help-feed-{person}", "/help"))
+    # A step of a request is evidence (an offer, a session, thanks): the compasses follow.
+    await evidence_changed(db, people)
 
 
 async def ask(db: AsyncSession, user: User, data: dict[str, str], online: Online) -> HelpRequest:
@@ -173,10 +176,20 @@ async def _given_since(db: AsyncSession, since: datetime) -> dict[int, int]:
 
 
 async def expire_old(db: AsyncSession) -> None:
-    """Requests nobody took in time close; pages and steps call this before reading any."""
+    """Requests nobody took in time close; pages and steps call this before reading any.
+
+    Most calls find nothing to close, and a page view then writes nothing. When two views
+    close the same requests at once, the second skips the rows the first holds rather than
+    waiting for it (PostgreSQL; SQLite has one writer at a time and waits its turn)."""
+    now = utcnow()
+    due = select(HelpRequest.id).where(
+        col(HelpRequest.status) == HelpStatus.OPEN, col(HelpRequest.expires_at) < now
+    )
+    if (await db.exec(due.limit(1))).first() is None:
+        return
     await db.exec(
         update(HelpRequest)
-        .where(col(HelpRequest.status) == HelpStatus.OPEN, col(HelpRequest.expires_at) < utcnow())
+        .where(col(HelpRequest.id).in_(due.with_for_update(skip_locked=True).scalar_subquery()))
         .values(status=HelpStatus.EXPIRED)
     )
 

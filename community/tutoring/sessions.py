@@ -139,7 +139,13 @@ async def cancel(db: AsyncSession, user: User, request_id: int, data: dict[str, 
     request = await request_for(db, user, request_id, permissions.can_cancel_help_request)
     if request.status not in UNDER_WAY:
         raise forms.FormError({"reason": _("This request is no longer open.")}, data)
-    request.cancel_reason = forms.parse(data, forms.Text("reason", max_length=300))["reason"]
+    reason = forms.parse(data, forms.Text("reason", max_length=300))["reason"]
+    await call_off(db, request, reason)
+
+
+async def call_off(db: AsyncSession, request: HelpRequest, reason: str) -> None:
+    """A request under way ends, cancelled; the pages of both people follow."""
+    request.cancel_reason = reason
     request.status = HelpStatus.CANCELLED
     db.add(request)
     tutor = await tutor_of(db, request)
@@ -227,14 +233,13 @@ async def request_page(db: AsyncSession, user: User, request_id: int) -> Request
     requester = await db.get(User, request.requester_id)
     assert skill is not None and requester is not None
     thanked = await thanks_for(db, request) is not None
+    offers = await offers_on(db, request)
+    helped = await times_helped(db, [person.id or 0 for _offer, person in offers])
     return RequestPage(
         request,
         skill,
         requester,
         await tutor_of(db, request),
-        [
-            (offered, person, await times_helped(db, person))
-            for offered, person in await offers_on(db, request)
-        ],
+        [(offered, person, helped.get(person.id or 0, 0)) for offered, person in offers],
         controls(user, request, facts, thanked),
     )

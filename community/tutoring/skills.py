@@ -13,6 +13,7 @@ from community import forms, parsing, permissions
 from community.errors import Forbidden, NotFound
 from community.i18n import _
 from community.models import LearnerSkill, Skill, User
+from community.pathways.live import evidence_changed
 from community.tutoring.choices import Level, MarkKind, allowed
 from community.tutoring.peers import provider_ids
 
@@ -54,6 +55,8 @@ async def my_skills(db: AsyncSession, user: User) -> MySkills:
 
 async def approved_skill(db: AsyncSession, user: User, raw: str | None) -> Skill:
     """The skill a form names, if it is in the catalogue of one of the user's providers."""
+    if not (raw or "").strip():
+        raise forms.FormError({"skill_id": _("Choose a skill.")})
     skill_id = parsing.ident(raw)
     skill = await db.get(Skill, skill_id) if skill_id else None
     if skill is None or not skill.approved or skill.provider_id not in await provider_ids(db, user):
@@ -81,6 +84,7 @@ async def mark_skill(db: AsyncSession, user: User, data: dict[str, str]) -> None
     ).first() or LearnerSkill(user_id=user.id or 0, skill_id=skill.id or 0, kind=kind)
     mark.level = int(level)
     db.add(mark)
+    await evidence_changed(db, [user.id or 0])
 
 
 async def unmark_skill(db: AsyncSession, user: User, mark_id: int) -> None:
@@ -90,6 +94,7 @@ async def unmark_skill(db: AsyncSession, user: User, mark_id: int) -> None:
     if mark is None or mark.user_id != user.id:
         raise NotFound
     await db.delete(mark)
+    await evidence_changed(db, [user.id or 0])
 
 
 async def suggest_skill(db: AsyncSession, user: User, data: dict[str, str]) -> Skill:

@@ -22,9 +22,22 @@ from community.visitors import Visitor
 
 
 async def form_data(request: Request) -> dict[str, str]:
-    """The submitted fields as text; uploads are not accepted anywhere yet."""
+    """The submitted fields as text; files are read apart (`uploaded`)."""
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def uploaded(request: Request, name: str, at_most: int) -> bytes | None:
+    """The file sent as `name`: None when none was chosen; past `at_most` bytes, only
+    `at_most + 1` of them (enough to say it is too large)."""
+    upload = (await request.form()).get(name)
+    if isinstance(upload, str) or upload is None:
+        return None
+    try:
+        content = await upload.read(at_most + 1)
+    finally:
+        await upload.close()
+    return content or None
 
 
 def visitor(request: Request) -> Visitor:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from community import accounts, permissions, throttle
 from community.area import Area
-from community.i18n import LOCALES, current_locale
+from community.i18n import LOCALES, _, current_locale
+from community.mail import confirm, reset
+from community.models import User, WebSession
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_account,
+    nobody_else,
+)
 from community.templating import render
 from community.views import (
     client_ip,
@@ -21,6 +33,7 @@ from community.views import (
     transaction,
     visitor,
 )
+from community.views import mail as mail_view
 from community.visitors import LOCALE_COOKIE
 
 # A page that shows a form takes `shown`: a refused form's `errors` and `values`, as
@@ -33,17 +46,30 @@ async def signup_form(request: Request, **shown: dict[str, str]) -> Response:
 
 @shows_errors_on(signup_form)
 async def signup(request: Request) -> Response:
+    """A new address gets an account, signed in at once, and a link to confirm the address;
+    a taken one gets the same answer (a new session cookie, "check your e-mail"), no
+    account, and its owner a mail: sign-up does not tell who has an account here."""
     data = await form_data(request)
     refused = await throttled(request, (throttle.SIGN_UP_PER_IP, client_ip(request)))
     if refused:
         return refused
+    base, mail_from = mail_view.links_base(request), request.app.state.settings.mail_from
+    user: User | None = None
+    token = accounts.new_token()
     async with transaction(request) as session:
-        user = await accounts.sign_up(
-            session, request.app.state.passwords, data, locale=current_locale()
-        )
-        token = await accounts.start_session(session, user, _session_days(request))
+        try:
+            user = await accounts.sign_up(
+                session, request.app.state.passwords, data, locale=current_locale()
+            )
+        except accounts.AddressTaken as taken:
+            if await mail_view.may_tell_owner(request, taken.email):
+                await reset.tell_owner(session, taken.email, base, mail_from)
+        else:
+            token = await accounts.start_session(session, user, _session_days(request))
+            confirm.send_link(session, user, base, mail_from)
+    request.app.state.mailer.wake()
     visitor(request).switch(token, user)
-    return redirect("/")
+    return redirect("/signup/sent")
 
 
 async def signin_form(request: Request, **shown: dict[str, str]) -> Response:
@@ -127,4 +153,28 @@ AREA = Area(
     ],
     rules=[permissions.can_edit_profile],
     template_globals={"languages": accounts.LANGUAGES},
+    personal_data=(
+        Holding(
+            User,
+            person=("id",),
+            what=lambda: _("Your account: name, e-mail address, language, role."),
+            purpose=lambda: _("Signing in, and showing your name to the people you work with."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=lambda: _("Your name: the people of your groups and projects."),
+            exported=("display_name", "email", "role", "locale", "created_at"),
+        ),
+        Holding(
+            WebSession,
+            person=("user_id",),
+            what=lambda: _("The browsers where you are signed in."),
+            purpose=lambda: _("Keeping you signed in, and signing you out everywhere."),
+            basis=Basis.CONTRACT,
+            retention=Retention(lambda: _("Until it expires."), timedelta(0), "expires_at"),
+            on_erase=OnErase.DELETE,
+            recipients=nobody_else,
+            exported=("created_at", "expires_at", "revoked_at"),
+        ),
+    ),
 )

@@ -11,7 +11,16 @@ from starlette.routing import Route
 
 from community import announcements, permissions
 from community.area import Area
-from community.models import User
+from community.i18n import _
+from community.models import Announcement, User
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_space,
+    trainers_of_the_group,
+)
 from community.trainings import IterationView
 from community.views import form_data, shows_errors_on
 from community.views.trainings import back_to_group, group_write, iteration_page
@@ -36,4 +45,17 @@ AREA = Area(
     routes=[Route("/iterations/{iteration_id:id}/announcements", post, methods=["POST"])],
     rules=[permissions.can_announce],
     group_page=_section,
+    personal_data=(
+        Holding(
+            Announcement,
+            person=("author_id",),
+            what=lambda: _("The announcements you posted to a group."),
+            purpose=lambda: _("Informing the group."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("iteration_id", "body", "created_at"),
+        ),
+    ),
 )

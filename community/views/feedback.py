@@ -11,9 +11,24 @@ from starlette.routing import Route
 
 from community import feedback, permissions, reports, trainings
 from community.area import Area
-from community.feedback import capabilities
+from community.feedback import capabilities, expiry
 from community.i18n import _
-from community.models import User, utcnow
+from community.models import (
+    FeedbackAnswer,
+    FeedbackPending,
+    FeedbackRating,
+    FeedbackReceipt,
+    FeedbackReminder,
+    User,
+    utcnow,
+)
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    nobody_else,
+)
 from community.templating import render
 from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
 
@@ -123,6 +138,10 @@ async def group_page(
     }
 
 
+def kept_with_the_reports() -> str:
+    return _("As long as the provider keeps the reports of the training.")
+
+
 AREA = Area(
     "feedback",
     routes=[
@@ -149,4 +168,71 @@ AREA = Area(
         permissions.can_set_feedback_criteria,
     ],
     group_page=group_page,
+    personal_data=(
+        Holding(
+            FeedbackReceipt,
+            person=("user_id",),
+            what=lambda: _("That you answered about a session, never what you answered."),
+            purpose=lambda: _(
+                "Asking once per session, and reminding those who have not answered."
+            ),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(
+                lambda: _("Until the feedback window of the session closes."),
+                removes=expiry.forget_receipts,
+            ),
+            on_erase=OnErase.DELETE,
+            recipients=nobody_else,
+            exported=("session_id",),
+        ),
+        Holding(
+            FeedbackReminder,
+            person=("user_id",),
+            what=lambda: _("The reminders you were sent."),
+            purpose=lambda: _("Sending at most a few reminders a week."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(
+                lambda: _(
+                    "Until the feedback window of the session closes, and a week after it was sent."
+                ),
+                removes=expiry.forget_reminders,
+            ),
+            on_erase=OnErase.DELETE,
+            recipients=nobody_else,
+            exported=("session_id", "sent_at"),
+        ),
+        Holding(
+            FeedbackPending,
+            person=(),
+            what=lambda: _("Answers waiting to be mixed with others: they name nobody."),
+            purpose=lambda: _("Measuring how sessions went, anonymously."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(lambda: _("Until mixed with other answers, within minutes.")),
+            on_erase=OnErase.NOT_LINKED,
+            recipients=lambda: _("The provider's staff, as figures drawn from at least k answers."),
+            exported=(),
+        ),
+        Holding(
+            FeedbackAnswer,
+            person=(),
+            what=lambda: _("Anonymous answers and comments: they name nobody."),
+            purpose=lambda: _("Measuring how sessions went, anonymously."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(kept_with_the_reports),
+            on_erase=OnErase.NOT_LINKED,
+            recipients=lambda: _("The provider's staff, as figures drawn from at least k answers."),
+            exported=(),
+        ),
+        Holding(
+            FeedbackRating,
+            person=(),
+            what=lambda: _("Anonymous ratings: they name nobody."),
+            purpose=lambda: _("Measuring how sessions went, anonymously."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(kept_with_the_reports),
+            on_erase=OnErase.NOT_LINKED,
+            recipients=lambda: _("The provider's staff, as figures drawn from at least k answers."),
+            exported=(),
+        ),
+    ),
 )

@@ -11,7 +11,15 @@ from starlette.routing import Route
 
 from community import improvements, permissions, reports, trainings
 from community.area import Area
-from community.models import User
+from community.i18n import _
+from community.models import ImprovementAction, User
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_space,
+)
 from community.views import form_data, redirect, shows_errors_on, signed_in, transaction
 from community.views.reports import iteration_report
 
@@ -41,4 +49,17 @@ AREA = Area(
     ],
     rules=[permissions.can_record_improvement],
     group_page=group_page,
+    personal_data=(
+        Holding(
+            ImprovementAction,
+            person=("created_by",),
+            what=lambda: _("The improvement actions you recorded."),
+            purpose=lambda: _("Telling learners what changed because of what they said."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=lambda: _("The provider's staff and the learners of the group."),
+            exported=("iteration_id", "said", "decision", "owner", "due_on", "created_at"),
+        ),
+    ),
 )

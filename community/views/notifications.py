@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -9,7 +11,15 @@ from starlette.routing import Route
 
 from community import feedback, notifications
 from community.area import Area, Channel
-from community.models import User
+from community.i18n import _
+from community.models import Notification, User
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    nobody_else,
+)
 from community.templating import render
 from community.views import signed_in, transaction
 
@@ -34,4 +44,18 @@ AREA = Area(
     "notifications",
     routes=[Route("/notifications", notifications_page)],
     channels={"user": Channel(_hears_own, tracks_presence=True)},
+    personal_data=(
+        Holding(
+            Notification,
+            person=("user_id",),
+            what=lambda: _("Your notifications."),
+            purpose=lambda: _("Telling you what happened for you."),
+            basis=Basis.CONTRACT,
+            retention=Retention(lambda: _("One year after it was sent."), timedelta(days=365)),
+            on_erase=OnErase.DELETE,
+            recipients=nobody_else,
+            # Not the subject: for several kinds it is another person's name ("… joined").
+            exported=("kind", "link", "created_at", "read_at"),
+        ),
+    ),
 )

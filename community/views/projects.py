@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -13,20 +15,46 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import forms, parsing, permissions, projects, trainings
+from community import forms, images, parsing, permissions, projects, storage, trainings
 from community.area import Area, Channel, NavEntry
+from community.errors import NotFound
 from community.i18n import _
-from community.projects import choices
-from community.templating import render, wants_fragment
+from community.models import (
+    Flag,
+    Message,
+    MessagePhoto,
+    ModerationEntry,
+    Project,
+    ProjectMember,
+    ProjectSupport,
+    Task,
+)
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_space,
+    members_of_the_space,
+)
+from community.projects import choices, photos
+from community.templating import render, render_regions, wants_fragment
 from community.views import (
     Endpoint,
+    current_user,
     db,
     form_data,
     redirect,
     shows_errors_on,
     signed_in,
     transaction,
+    uploaded,
 )
+
+# The posts that may carry a picture, and how large their body may be: twice the picture's
+# limit, so that a picture somewhat too large is refused next to its field, not by an error
+# page, and what was typed with it is kept.
+UPLOADS = ((re.compile(r"/projects/[0-9]+/messages"), 2 * images.MAX_BYTES),)
 
 # The list's filters, as its search form sends them: an unknown status shows every project.
 FILTERS = (
@@ -90,29 +118,74 @@ async def project_page(
 
 @dataclass(frozen=True)
 class Sent:
-    """What an action in a project was sent: the ids in its address, and the form."""
+    """What an action in a project was sent: the ids in its address, the form, the file
+    chosen if any; and where files are kept."""
 
     ids: Mapping[str, Any]
     form: dict[str, str]
+    file: bytes | None
+    media: storage.Storage
+
+    @property
+    def photo(self) -> photos.Upload | None:
+        return None if self.file is None else photos.Upload(self.file, self.media)
 
 
 Act = Callable[[AsyncSession, projects.ProjectView, Sent], Awaitable[object]]
 
 
-def in_project(act: Act) -> Endpoint:
+def in_project(act: Act, in_place: bool = False) -> Endpoint:
     """A POST under /projects/<id>/: the action runs on the project as the signed-in person
-    sees it, and they are taken back to the project."""
+    sees it, and they are taken back to the project. A message form sent from the page with
+    htmx (`in_place`) is answered with what changed instead, swapped where the page is."""
 
-    @shows_errors_on(project_page)
+    @shows_errors_on(message_form_again if in_place else project_page)
     async def endpoint(request: Request) -> Response:
         user = signed_in(request)
-        sent = Sent(request.path_params, await form_data(request))
+        form = await form_data(request)
+        file = await uploaded(request, photos.FIELD, images.MAX_BYTES)
+        sent = Sent(request.path_params, form, file, request.app.state.media)
+        answer_here = in_place and wants_fragment(request)
         async with transaction(request) as session:
             view = await projects.acting_view(session, user, sent.ids["project_id"])
             await act(session, view, sent)
+            reseated = projects.reseated(session)
+            answer = await projects.discussion_answer(session, view) if answer_here else None
+        # A seat taken or freed changes a role: every process re-checks how those people
+        # hear the project, and their pages fetch what their new role sees. Not the actor:
+        # their page is loaded again after this answer, and its new socket hears the new
+        # role; a re-fetch of the old page could land on the new one, over what they type.
+        for person in sorted(reseated - {user.id}):
+            await request.app.state.live.hub.control(type="reauthorize", user=str(person))
+        if answer is not None:
+            return render_regions(request, "projects/project.html", answer, DISCUSSION_REGIONS)
         return redirect(f"/projects/{view.project.id}")
 
     return endpoint
+
+
+# What a message sent in place changes on its sender's page.
+DISCUSSION_REGIONS = ("compose", "messages")
+
+
+async def message_form_again(
+    request: Request, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+) -> Response:
+    """A refused message form sent with htmx comes back alone, in place of the one sent, with
+    why and what was typed (422); sent without htmx, the page shows it."""
+    if not wants_fragment(request):
+        return await project_page(request, errors, values)
+    values = values or {}
+    form, message_id = "compose", None
+    if "message_id" in request.path_params:
+        form, message_id = "edit", request.path_params["message_id"]
+    elif reply_to := parsing.ident((await form_data(request)).get("reply_to")):
+        form, message_id = "reply", reply_to
+    context = {
+        "p": {"id": request.path_params["project_id"]}, "form": form,
+        "message": {"id": message_id}, "errors": errors or {}, "values": values,
+    }  # fmt: skip
+    return render(request, "projects/message_form.html", context, status_code=422)
 
 
 # Every action in a project space, by its address under /projects/<id>/.
@@ -140,12 +213,12 @@ ACTIONS: dict[str, Act] = {
     "milestones/{milestone_id:id}/toggle": lambda s, view, sent: projects.toggle_milestone(
         s, view, sent.ids["milestone_id"]
     ),
-    "messages": lambda s, view, sent: projects.post(s, view, sent.form),
+    "messages": lambda s, view, sent: projects.post(s, view, sent.form, sent.photo),
     "messages/{message_id:id}/edit": lambda s, view, sent: projects.edit(
         s, view, sent.ids["message_id"], sent.form
     ),
     "messages/{message_id:id}/delete": lambda s, view, sent: projects.delete(
-        s, view, sent.ids["message_id"]
+        s, view, sent.ids["message_id"], sent.media
     ),
     "messages/{message_id:id}/flag": lambda s, view, sent: projects.flag(
         s, view, sent.ids["message_id"], sent.form
@@ -160,6 +233,27 @@ ACTIONS: dict[str, Act] = {
 }
 
 
+async def photo(request: Request) -> Response:
+    """A message's photo, for those who read the message; anyone else, signed in or not,
+    is told there is none."""
+    user = current_user(request)
+    if user is None:
+        raise NotFound
+    async with db(request).session() as session:
+        view = await projects.project_view(session, user, request.path_params["project_id"])
+        shown = await photos.shown(session, view, request.path_params["key"])
+    content = await asyncio.to_thread(request.app.state.media.get, shown.key)
+    if content is None:
+        raise NotFound
+    headers = {
+        "cache-control": "private",
+        "content-disposition": "inline",
+        # Opened alone, the picture is a document of its own: it may run nothing.
+        "content-security-policy": "default-src 'none'; img-src 'self'; sandbox",
+    }
+    return Response(content, media_type=shown.content_type, headers=headers)
+
+
 async def audit_page(request: Request) -> Response:
     user = signed_in(request)
     async with db(request).session() as session:
@@ -167,6 +261,15 @@ async def audit_page(request: Request) -> Response:
         entries = await projects.audit_log(session, view)
     context = {"view": view, "entries": entries, **choices.for_templates()}
     return render(request, "projects/audit.html", context)
+
+
+async def why_hidden_page(request: Request) -> Response:
+    """Why a trainer hid a message: for its author (and the trainers)."""
+    user = signed_in(request)
+    async with db(request).session() as session:
+        view = await projects.project_view(session, user, request.path_params["project_id"])
+        message = await projects.why_hidden(session, view, request.path_params["message_id"])
+    return render(request, "projects/why_hidden.html", {"view": view, "message": message})
 
 
 async def review_page(request: Request) -> Response:
@@ -188,14 +291,24 @@ AREA = Area(
         Route("/projects", propose, methods=["POST"]),
         Route("/projects/{project_id:id}", project_page),
         Route("/projects/{project_id:id}/audit", audit_page),
+        Route("/projects/{project_id:id}/photos/{key:token}", photo),
+        Route("/projects/{project_id:id}/messages/{message_id:id}/why", why_hidden_page),
         *(
-            Route(f"/projects/{{project_id:id}}/{path}", in_project(act), methods=["POST"])
+            Route(
+                f"/projects/{{project_id:id}}/{path}",
+                in_project(act, in_place=path.startswith("messages")),
+                methods=["POST"],
+            )
             for path, act in ACTIONS.items()
         ),
         Route("/iterations/{iteration_id:id}/review", review_page),
     ],
     channels={
-        "project": Channel(projects.may_hear, presence=("projects/project.html", "project_id")),
+        "project": Channel(
+            projects.may_hear,
+            role=projects.project_role,
+            presence=("projects/project.html", "project_id"),
+        ),
         "review": Channel(projects.may_hear_review),
     },
     notifications={
@@ -204,8 +317,16 @@ AREA = Area(
             % {"title": title}
         ),
         "joined": lambda name: _("%(name)s joined your project.") % {"name": name},
+        "lead": lambda title: (
+            _("You now lead “%(title)s”: its lead has left Ruche.") % {"title": title}
+        ),
         "task": lambda title: _("A task was given to you: %(title)s.") % {"title": title},
-        "mention": lambda title: _("You were mentioned in “%(title)s”.") % {"title": title},
+        "mention": lambda *said: (
+            _("%(name)s mentioned you in “%(title)s”.") % {"name": said[0], "title": said[1]}
+            if len(said) == 2  # who, and where (`notifications.subject_of`)
+            else _("You were mentioned in “%(title)s”.") % {"title": said[0]}
+        ),
+        "reply": lambda title: _("Someone replied to you in “%(title)s”.") % {"title": title},
         "hidden": lambda reason: (
             _("A trainer hid one of your messages: %(reason)s") % {"reason": reason}
         ),
@@ -228,8 +349,99 @@ AREA = Area(
         permissions.can_edit_project_message,
         permissions.can_delete_project_message,
         permissions.can_see_why_message_hidden,
+        permissions.can_see_message_photo,
         permissions.can_moderate_project,
         permissions.can_read_project_audit,
         permissions.can_review_reported_messages,
     ],
+    personal_data=(
+        Holding(
+            Project,
+            person=("author_id",),
+            what=lambda: _("The projects you proposed."),
+            purpose=lambda: _("Running collective projects chosen by learners."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=members_of_the_space,
+            exported=("iteration_id", "title", "pitch", "goals", "skills", "status", "created_at"),
+        ),
+        Holding(
+            ProjectSupport,
+            person=("user_id",),
+            what=lambda: _("The projects you supported."),
+            purpose=lambda: _("Counting support until a project can start."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=members_of_the_space,
+            exported=("project_id",),
+        ),
+        Holding(
+            ProjectMember,
+            person=("user_id",),
+            what=lambda: _("Your places in project teams."),
+            purpose=lambda: _("Forming project teams."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.DELETE,
+            recipients=members_of_the_space,
+            exported=("project_id", "role_id", "status", "is_lead", "joined_at"),
+        ),
+        Holding(
+            Task,
+            person=("assignee_id",),
+            what=lambda: _("The project tasks assigned to you."),
+            purpose=lambda: _("Organising the work of a project team."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=members_of_the_space,
+            exported=("project_id", "title", "status"),
+        ),
+        Holding(
+            Message,
+            person=("author_id",),
+            what=lambda: _("Your messages in project discussions."),
+            purpose=lambda: _("Discussing a project with its team."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=members_of_the_space,
+            exported=("project_id", "reply_to_id", "body", "created_at", "edited_at", "deleted"),
+        ),
+        Holding(
+            MessagePhoto,
+            person=("author_id",),
+            what=lambda: _("The photos you attached to your messages in project discussions."),
+            purpose=lambda: _("Discussing a project with its team."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=members_of_the_space,
+            exported=("message_id", "width", "height", "size", "content_type", "alt", "created_at"),
+        ),
+        Holding(
+            Flag,
+            person=("user_id",),
+            what=lambda: _("The messages you reported, and why."),
+            purpose=lambda: _("Moderating project spaces."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=lambda: _("The trainers of the group."),
+            exported=("message_id", "reason", "created_at", "resolved"),
+        ),
+        Holding(
+            ModerationEntry,
+            person=("actor_id",),
+            what=lambda: _("What you did as a moderator of a project space."),
+            purpose=lambda: _("Keeping an audit log of moderation."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=lambda: _("The trainers of the group and the provider's staff."),
+            exported=("project_id", "action", "detail", "reason", "created_at"),
+        ),
+    ),
 )

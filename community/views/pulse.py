@@ -14,7 +14,17 @@ from starlette.routing import Route
 import realtime
 from community import feedback, permissions, pulse, throttle, trainings
 from community.area import Area, Channel
-from community.models import User, utcnow
+from community.i18n import _
+from community.models import PulseQuestion, PulseTap, PulseVote, User, utcnow
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_space,
+    nobody_else,
+    trainers_of_the_group,
+)
 from community.templating import render
 from community.views import (
     db,
@@ -133,4 +143,39 @@ AREA = Area(
     channels={"pulse": Channel(_hears_pulse)},
     rules=[permissions.can_send_pulse, permissions.can_watch_pulse],
     group_page=group_page,
+    personal_data=(
+        Holding(
+            PulseVote,
+            person=("user_id",),
+            what=lambda: _("The questions you voted for during a class."),
+            purpose=lambda: _("Counting one vote per learner."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.DELETE,
+            recipients=nobody_else,
+            exported=("question_id",),
+        ),
+        Holding(
+            PulseTap,
+            person=(),
+            what=lambda: _("Anonymous taps on the live pulse: they name nobody."),
+            purpose=lambda: _("Telling the trainer how the class is going, live."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.NOT_LINKED,
+            recipients=trainers_of_the_group,
+            exported=(),
+        ),
+        Holding(
+            PulseQuestion,
+            person=(),
+            what=lambda: _("Anonymous questions asked during a class: they name nobody."),
+            purpose=lambda: _("Telling the trainer what the class asks, live."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.NOT_LINKED,
+            recipients=trainers_of_the_group,
+            exported=(),
+        ),
+    ),
 )

@@ -16,7 +16,14 @@ from community import feedback, forms, improvements, parsing, permissions, repor
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
-from community.models import TrainingFormat, User, utcnow
+from community.models import ReportAuditEntry, TrainingFormat, User, utcnow
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_space,
+)
 from community.templating import render
 from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
 
@@ -207,4 +214,19 @@ AREA = Area(
         permissions.can_compare_formats,
         permissions.can_read_evidence,
     ],
+    personal_data=(
+        Holding(
+            ReportAuditEntry,
+            person=("actor_id",),
+            what=lambda: _("What you decided about feedback results, as provider staff."),
+            purpose=lambda: _(
+                "Keeping an audit record of who published results and changed thresholds."
+            ),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=lambda: _("The provider's staff."),
+            exported=("iteration_id", "action", "detail", "created_at"),
+        ),
+    ),
 )

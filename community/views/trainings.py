@@ -16,7 +16,15 @@ import realtime
 from community import feedback, parsing, permissions, throttle, trainings
 from community.area import Area, Channel, NavEntry
 from community.i18n import _
-from community.models import User
+from community.models import Enrolment, JoinCode, User
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_space,
+    trainers_of_the_group,
+)
 from community.templating import environment, render
 from community.trainings import IterationView
 from community.views import (
@@ -280,4 +288,28 @@ AREA = Area(
         "training_format_label": trainings.format_label,
         "training_formats": trainings.format_choices,
     },
+    personal_data=(
+        Holding(
+            Enrolment,
+            person=("user_id",),
+            what=lambda: _("The groups you belong to, and your place in them."),
+            purpose=lambda: _("Running the training: sessions, projects, help and feedback."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,  # a group's size enters its response rates
+            recipients=trainers_of_the_group,
+            exported=("iteration_id", "role", "created_at"),
+        ),
+        Holding(
+            JoinCode,
+            person=("created_by",),
+            what=lambda: _("The join codes you created for a group."),
+            purpose=lambda: _("Letting learners join the right group."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("code", "iteration_id", "created_at", "expires_at", "revoked_at"),
+        ),
+    ),
 )

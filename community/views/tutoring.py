@@ -11,10 +11,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from community import permissions, tutoring
+from community import forms, permissions, tutoring
 from community.area import Area, Channel, NavEntry
 from community.i18n import _
-from community.models import Skill, User
+from community.models import HelpOffer, HelpRequest, LearnerSkill, Skill, Thanks, User
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_account,
+    as_long_as_the_space,
+    nobody_else,
+    trainers_of_the_group,
+)
 from community.templating import render
 from community.views import (
     Endpoint,
@@ -46,6 +56,9 @@ async def help_page(request: Request, **extra: object) -> Response:
     async with transaction(request) as session:
         page = await tutoring.peer_help(session, user)
     context = {"page": page, "skills": _options(page.skills), "idem": secrets.token_urlsafe(16)}
+    # A link may choose the skill ahead (to practise it, from the skills page; to ask for
+    # help, from the compass); the form checks it.
+    context["values"] = {"skill_id": request.query_params.get("skill_id", "")}
     return _render(request, "help.html", {**context, **extra}, block="feed")
 
 
@@ -56,6 +69,20 @@ async def ask(request: Request) -> Response:
     async with transaction(request) as session:
         created = await tutoring.ask(session, user, data, request.app.state.live.is_online)
     return redirect(f"/help/{created.id}")
+
+
+async def skill_suggestions(request: Request) -> Response:
+    """The skills closest to the need being typed, for the learner to pick one (or not)."""
+    user = signed_in(request)
+    try:
+        text = forms.parse(request.query_params, tutoring.SUGGEST_TEXT)["description"]
+    except forms.FormError as exc:
+        refused = {"problem": exc.errors["description"], "suggested": []}
+        return render(request, "_skill_suggestions.html", refused, status_code=422)
+    async with db(request).session() as session:
+        suggested = await tutoring.suggest_skills(session, user, text)
+    found: dict[str, object] = {"problem": None, "suggested": suggested}
+    return render(request, "_skill_suggestions.html", found)
 
 
 def _request_id(request: Request) -> int:
@@ -100,11 +127,26 @@ cancel = _step(tutoring.cancel)
 thank = _step(tutoring.thank)
 
 
+async def _sections(session: AsyncSession, user: User) -> dict[str, Any]:
+    """What other areas add to the skills page: their context, and their sections
+    (`<area>/_skills.html`), in area order."""
+    # Imported here: the list of areas includes this module's.
+    from community.areas import AREAS
+
+    context: dict[str, Any] = {"sections": []}
+    for area in AREAS:
+        if area.skills_page is not None:
+            context.update(await area.skills_page(session, user))
+            context["sections"].append(f"{area.name}/_skills.html")
+    return context
+
+
 async def skills_page(request: Request, **extra: object) -> Response:
     user = signed_in(request)
     async with db(request).session() as session:
         page = await tutoring.my_skills(session, user)
-    context = {"marks": page.marks, "catalogue": _options(page.catalogue), **extra}
+        sections = await _sections(session, user)
+    context = {"marks": page.marks, "catalogue": _options(page.catalogue), **sections, **extra}
     return _render(request, "skills.html", context)
 
 
@@ -180,6 +222,7 @@ AREA = Area(
     routes=[
         Route("/help", help_page, methods=["GET"]),
         Route("/help", ask, methods=["POST"]),
+        Route("/help/suggestions", skill_suggestions),
         Route("/help/{request_id:id}", request_page),
         Route("/help/{request_id:id}/offers", offer, methods=["POST"]),
         Route("/help/{request_id:id}/accept", accept, methods=["POST"]),
@@ -219,5 +262,75 @@ AREA = Area(
         permissions.can_suggest_skill,
         permissions.can_curate_skills,
         permissions.can_read_help_needs,
+        permissions.can_see_skill_suggestions,
     ],
+    personal_data=(
+        Holding(
+            Skill,
+            person=("suggested_by",),
+            what=lambda: _("The skills you suggested for the catalogue."),
+            purpose=lambda: _("Letting trainers review a suggested skill."),
+            basis=Basis.LEGITIMATE_INTEREST,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("name", "approved"),
+        ),
+        Holding(
+            LearnerSkill,
+            person=("user_id",),
+            what=lambda: _("What you can teach and want to learn."),
+            purpose=lambda: _("Reaching the right peers with a request for help."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=trainers_of_the_group,
+            exported=("skill_id", "kind", "level"),
+        ),
+        Holding(
+            HelpRequest,
+            person=("requester_id",),
+            what=lambda: _("The help you asked for."),
+            purpose=lambda: _("Finding a peer who can help, and counting tutoring hours."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=(
+                "iteration_id",
+                "skill_id",
+                "description",
+                "urgency",
+                "format",
+                "status",
+                "scheduled_at",
+                "duration_minutes",
+                "place",
+                "cancel_reason",
+                "created_at",
+            ),
+        ),
+        Holding(
+            HelpOffer,
+            person=("tutor_id",),
+            what=lambda: _("The help you offered."),
+            purpose=lambda: _("Matching a request with a tutor."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("request_id", "message", "created_at"),
+        ),
+        Holding(
+            Thanks,
+            person=("tutor_id",),
+            what=lambda: _("The thanks and ratings you received as a tutor."),
+            purpose=lambda: _("Acknowledging tutors; the rating is yours alone to read."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=nobody_else,
+            exported=("request_id", "rating", "message", "created_at"),
+        ),
+    ),
 )

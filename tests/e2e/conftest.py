@@ -42,7 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
         with redis.Redis.from_url(REDIS_URL) as client:
             client.flushdb()
     with empty_database(folder) as database_url:
-        env = ruche_env(database_url, REDIS_URL)
+        env = ruche_env(database_url, REDIS_URL, RUCHE_MEDIA_DIR=str(folder / "media"))
         codes = re.findall(r"^\s+([A-Z2-9]{3}-[A-Z2-9]{3})\s", prepare(env), re.MULTILINE)
         running = serve(env, folder)
         try:
@@ -104,6 +104,25 @@ def sign_in(page, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
 
 
+def sign_up(page, name: str, email: str, password: str) -> None:
+    """A new account through the sign-up form (French), then home: signed in, the address
+    still to confirm."""
+    page.goto("/signup")
+    page.get_by_label("Votre nom").fill(name)
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Bonjour {name}")
+
+
+def menu(page):
+    """The header's menu, opened: on a phone the links and sign-out fold into it."""
+    page.locator(".nav-menu > summary").click()
+    return page.locator(".nav-menu")
+
+
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
 
@@ -145,7 +164,9 @@ def two_processes(tmp_path_factory):
     redis = RedisServer(folder)
     redis.start()
     with empty_database(folder) as url:
-        env = ruche_env(url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP))
+        env = ruche_env(
+            url, redis.url, RUCHE_LIVE_KEEP_EVENTS=str(KEEP), RUCHE_MEDIA_DIR=str(folder / "media")
+        )
         prepare(env)
         servers = [serve(env, folder), serve(env, folder)]
         yield servers

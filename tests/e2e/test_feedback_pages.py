@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, shot, sign_in
+from tests.e2e.conftest import assert_accessible, menu, shot, sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -26,14 +26,16 @@ def test_a_learner_gives_feedback_in_three_taps(browser, server):
     assert_accessible(learner)
 
     learner.get_by_role(
-        "button", name="Comment s'est passée la séance « Situations d'urgence » ?"
+        "link", name="Comment s'est passée la séance « Situations d'urgence » ?"
     ).click()  # 1
     expect(learner.get_by_role("heading", level=1)).to_contain_text("Situations d'urgence")
     assert_accessible(learner)
     overall = learner.get_by_role("group", name="Dans l'ensemble, cette séance était…")
     overall.locator("label").nth(3).click()  # 2: the fourth face
     learner.get_by_role("button", name="Envoyer mon avis").click()  # 3
-    expect(learner.get_by_role("status")).to_contain_text("Merci ! Votre avis est enregistré")
+    expect(
+        learner.get_by_role("status").filter(has_text="Merci ! Votre avis est enregistré")
+    ).to_be_visible()
     shot(learner, "feedback-sent-390")
 
     learner.get_by_role("link", name="Notifications").click()
@@ -47,7 +49,7 @@ BROWSER_COOKIES = {"ruche", "ruche_lang"}  # the session's, and the language: no
 
 def open_latest_feedback(page) -> None:
     page.get_by_role(
-        "button", name="Comment s'est passée la séance « Situations d'urgence » ?"
+        "link", name="Comment s'est passée la séance « Situations d'urgence » ?"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Situations d'urgence")
 
@@ -58,11 +60,13 @@ def answer(page, face: int, comment: str) -> None:
     ).click()
     page.get_by_label("Un commentaire (facultatif)").fill(comment)
     page.get_by_role("button", name="Envoyer mon avis").click()
-    expect(page.get_by_role("status")).to_contain_text("Merci ! Votre avis est enregistré")
+    expect(
+        page.get_by_role("status").filter(has_text="Merci ! Votre avis est enregistré")
+    ).to_be_visible()
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Apprendre ensemble, en faisant")).to_be_visible()
 
 
@@ -117,8 +121,8 @@ def test_the_trainer_screen_updates_live_when_learners_tap_too_fast(browser, ser
     trainer = context(browser, server).new_page()
     sign_in(trainer, "formateur1@demo.test")
     trainer.goto("/iterations/2")
-    trainer.get_by_role("link", name="Écran du pulse").click()
-    expect(trainer.get_by_role("heading", name="Pulse de la salle")).to_be_visible()
+    trainer.get_by_role("link", name="Écran du baromètre").click()
+    expect(trainer.get_by_role("heading", name="Baromètre de la salle")).to_be_visible()
     trainer.evaluate("window.notReloaded = true")
     too_fast = trainer.locator(".pulse-too_fast .pulse-count")
     expect(too_fast).to_have_text("0")
@@ -127,10 +131,10 @@ def test_the_trainer_screen_updates_live_when_learners_tap_too_fast(browser, ser
     learner = phone(browser, server).new_page()
     sign_in(learner, "apprenant5@demo.test")
     learner.goto("/iterations/2")
-    learner.get_by_role("link", name="Pulse en direct").click()
+    learner.get_by_role("link", name="Baromètre en direct").click()
     assert_accessible(learner)
     learner.get_by_role("button", name="Trop vite").click()
-    expect(learner.get_by_role("status")).to_contain_text("Envoyé")
+    expect(learner.get_by_role("status").filter(has_text="Envoyé")).to_be_visible()
     expect(too_fast).to_have_text("1")
     other = phone(browser, server).new_page()  # the same learner again would count once
     sign_in(other, "apprenant6@demo.test")

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, sign_in
+from tests.e2e.conftest import menu, shot, sign_in
 
 
 def test_a_newcomer_signs_up_joins_with_a_code_and_sees_the_training(phone, server):
@@ -23,6 +23,8 @@ def test_a_newcomer_signs_up_joins_with_a_code_and_sees_the_training(phone, serv
     page.get_by_label("Adresse e-mail").fill(f"nadia-{uuid.uuid4().hex[:8]}@example.fr")
     page.get_by_label("Mot de passe").fill("mon vélo est rouge")
     page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    page.get_by_role("link", name="Rejoignez votre formation").click()
     expect(page.get_by_role("heading", name="Bonjour Nadia Nouvelle")).to_be_visible()
     # htmx boosted the navigation: no full page load happened.
     assert page.evaluate("window.stillTheSamePage") is True
@@ -54,7 +56,7 @@ def test_a_demo_learner_signs_in_and_out(phone):
     sign_in(page, "apprenant1@demo.test")
     expect(page.get_by_role("heading", name="Bonjour Amina Benali")).to_be_visible()
     expect(page.get_by_role("link", name="Assistant·e de vie aux familles")).to_be_visible()
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("heading", name="Apprendre ensemble, en faisant")).to_be_visible()
 
 

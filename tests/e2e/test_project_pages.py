@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, shot, sign_in
+from tests.e2e.conftest import assert_accessible, menu, shot, sign_in
 
 
 def person(browser, server, email: str, **size):
@@ -27,6 +27,10 @@ def _watch(email: str, socket) -> None:
     print(f"{time.monotonic():.3f} {email} socket opened to {socket.url}")
     socket.on("close", lambda _s: print(f"{time.monotonic():.3f} {email} socket closed"))
     socket.on("socketerror", lambda error: print(f"{email} socket error: {error}"))
+    socket.on(
+        "framereceived",
+        lambda frame: print(f"{time.monotonic():.3f} {email} FRAME {str(frame)[:160]}"),
+    )
 
 
 def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
@@ -38,7 +42,7 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
         trainer.get_by_role("button", name="Enregistrer").first.click()
 
     author = person(browser, a, "apprenant1@demo.test")
-    author.get_by_role("link", name="Projets").click()
+    menu(author).get_by_role("link", name="Projets").click()
     author.get_by_text("Proposer un projet").click()
     author.get_by_label("Titre").fill("Jardin partagé du centre")
     author.get_by_label("L'idée, en quelques lignes").fill("Un potager pour la pause de midi.")
@@ -70,19 +74,27 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     member.get_by_label("Votre message").fill("J'apporte des graines de tomates !")
     member.get_by_role("button", name="Envoyer").click()
     expect(author.locator(".messages")).to_contain_text("graines de tomates")  # B → A, live
+    # The same region for the whole role: its author alone is offered to edit it.
+    expect(
+        member.locator(".message", has_text="graines").get_by_text("Modifier", exact=True)
+    ).to_be_visible()
+    expect(
+        author.locator(".message", has_text="graines").get_by_text("Modifier", exact=True)
+    ).to_be_hidden()
     shot(author, "project-live-390")
 
-    # Half-typed text is never wiped by a live update: the region waits for the writer.
-    author.locator(".messages").get_by_text("Répondre", exact=True).first.click()
-    reply = author.get_by_label("Votre réponse").first
+    # Half-typed text is never wiped by a live update: the pushed region arrives while the
+    # author types, and the draft, its open box and the focus stay theirs.
+    tomatoes = author.locator(".message", has_text="graines de tomates")
+    tomatoes.locator("summary", has_text="Répondre").click()
+    reply = tomatoes.get_by_label("Votre réponse")
     reply.fill("Super, j'apporte les pots")
-    member.get_by_role("textbox", name="Votre message (mentionnez").fill("Et aussi du terreau")
+    member.get_by_role("combobox", name="Votre message (mentionnez").fill("Et aussi du terreau")
     member.get_by_role("button", name="Envoyer").click()
-    author.wait_for_timeout(1500)
-    expect(reply).to_have_value("Super, j'apporte les pots")
-    reply.fill("")
-    author.get_by_role("textbox", name="Votre message (mentionnez").focus()  # moving on
     expect(author.locator(".messages")).to_contain_text("Et aussi du terreau")
+    expect(reply).to_have_value("Super, j'apporte les pots")
+    expect(reply).to_be_focused()
+    reply.fill("")
 
     trainer.goto("/iterations/2/review")
     expect(trainer.get_by_text("Aucun message signalé")).to_be_visible()
@@ -105,7 +117,13 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
 
     expect(author.locator(".messages")).not_to_contain_text("graines de tomates")  # live
     expect(author.locator(".messages")).to_contain_text("Message masqué")
-    expect(member.locator(".messages")).to_contain_text("Gardons le fil sur le jardin")
+    # The team's region only says it was hidden; its author alone is shown the way to why.
+    expect(author.locator(".messages")).not_to_contain_text("Gardons le fil")
+    expect(author.locator(".message", has_text="Message masqué").get_by_role("link")).to_be_hidden()
+    member.locator(".message", has_text="Message masqué").get_by_role(
+        "link", name="Pourquoi ?"
+    ).click()
+    expect(member.get_by_text("Gardons le fil sur le jardin")).to_be_visible()
     trainer.goto(project_url + "/audit")
     expect(trainer.get_by_role("table")).to_contain_text("A masqué un message")
     expect(trainer.get_by_role("table")).to_contain_text("Gardons le fil sur le jardin")
@@ -118,6 +136,10 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
     for path in (project_url, "/projects"):
         small.goto(path)
         assert small.evaluate("document.documentElement.scrollWidth") <= 360, path
+    # Under the real Content-Security-Policy, viewer.js builds the reader's rules.
+    small.goto(project_url)
+    rules = "document.adoptedStyleSheets.at(-1)?.cssRules.length ?? 0"
+    small.wait_for_function(f"({rules}) >= 2")
     for page in (author, *supporters, trainer, small):
         page.context.close()
 
@@ -125,7 +147,7 @@ def test_propose_support_launch_join_talk_flag_hide(browser, two_processes):
 def test_a_lock_reaches_the_open_pages_of_the_team_with_its_reason(browser, server):
     member = person(browser, server, "apprenant9@demo.test")
     member.goto("/projects/3")
-    message_box = member.get_by_role("textbox", name="Votre message (mentionnez")
+    message_box = member.get_by_role("combobox", name="Votre message (mentionnez")
     expect(message_box).to_be_visible()
     member.evaluate("window.notReloaded = true")
     trainer = person(browser, server, "formateur2@demo.test", width=1280, height=800)
@@ -136,6 +158,9 @@ def test_a_lock_reaches_the_open_pages_of_the_team_with_its_reason(browser, serv
         trainer.get_by_label("Lecture seule").set_checked(locked)
         trainer.get_by_label("Pourquoi").fill(reason)
         trainer.get_by_role("button", name="Appliquer").click()
+        # The trainer's page is loaded again, its moderation panel closed: until then a click
+        # on the panel's summary would land on the page being replaced.
+        expect(trainer.locator("details.moderation")).not_to_have_attribute("open", "")
 
     set_lock(True, "Pause jusqu'à lundi")
     notice = member.locator(".read-only")

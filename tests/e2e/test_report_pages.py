@@ -16,7 +16,7 @@ def test_compare_groups_record_an_action_and_the_learner_sees_it(browser, server
     sign_in(learner, "apprenant6@demo.test")
     learner.goto("/profile")
     learner.get_by_label("Langue").select_option(label="English")
-    learner.get_by_role("button", name="Enregistrer").click()
+    learner.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(learner.get_by_text("Your profile is saved.")).to_be_visible()
     learner.goto("/iterations/2")
     learner.evaluate("window.notReloaded = true")

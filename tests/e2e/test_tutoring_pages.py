@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, shot, sign_in
+from tests.e2e.conftest import assert_accessible, menu, shot, sign_in
 
 
 def phone(browser, server):
@@ -21,14 +21,14 @@ def phone(browser, server):
 def test_a_request_reaches_a_peer_live_and_ends_thanked(browser, server):
     tutor = phone(browser, server)
     sign_in(tutor, "apprenant4@demo.test")  # offers "Gestes et postures"
-    tutor.get_by_role("link", name="Entraide").click()
+    menu(tutor).get_by_role("link", name="Entraide").click()
     expect(tutor.get_by_role("heading", name="Entraide")).to_be_visible()
     tutor.evaluate("window.notReloaded = true")
     assert_accessible(tutor)
 
     learner = phone(browser, server)
     sign_in(learner, "apprenant3@demo.test")
-    learner.get_by_role("link", name="Entraide").click()
+    menu(learner).get_by_role("link", name="Entraide").click()
     learner.get_by_label("Compétence").select_option(label="Gestes et postures")
     learner.get_by_label("Ce dont vous avez besoin").fill("Comment porter sans se faire mal ?")
     learner.get_by_label("Quand").select_option(label="Maintenant, en cours")

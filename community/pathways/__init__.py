@@ -1,0 +1,1 @@
+"""Pathways: skills, evidence and next steps."""
