@@ -176,6 +176,22 @@ def test_an_edited_message_takes_the_focus_and_a_refused_edit_keeps_it_in_its_bo
     writer.context.close()
 
 
+def test_a_box_a_reader_unfolded_stays_open_when_a_peers_message_is_pushed(browser, server, fanny):
+    reader = signed_in_as(browser, server, fanny)
+    reader.goto(PROJECT)
+    target = reader.locator(".message", has_text="Je commence les pictogrammes")
+    target.locator("summary", has_text="Répondre").click()
+    box = target.get_by_label("Votre réponse")
+    expect(box).to_be_visible()  # unfolded, nothing typed yet
+    peer = person(browser, server, "apprenant3@demo.test")
+    peer.goto(PROJECT)
+    post_many(peer, 1)
+    expect(reader.locator(".messages")).to_contain_text("Point d'étape numéro 1")
+    expect(box).to_be_visible()
+    peer.context.close()
+    reader.context.close()
+
+
 def test_a_mention_is_completed_with_the_keyboard_and_names_who_and_where(browser, server, fanny):
     author = person(browser, server, "apprenant4@demo.test")  # Youssef, in the same team
     author.goto(PROJECT)
