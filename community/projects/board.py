@@ -9,6 +9,7 @@ from community import forms, notifications, parsing
 from community.errors import NotFound
 from community.i18n import _
 from community.models import Milestone, Task, User
+from community.pathways.live import evidence_changed
 from community.projects.access import ProjectView, require
 from community.projects.channels import push
 from community.projects.choices import MemberStatus, TaskStatus
@@ -53,8 +54,12 @@ async def move_task(db: AsyncSession, view: ProjectView, task_id: int, status: s
     task = await db.get(Task, task_id)
     if task is None or task.project_id != view.project.id or status not in set(TaskStatus):
         raise NotFound
+    # A task of someone's done, or no longer done, is evidence gained or lost for them.
+    counts = TaskStatus.DONE in (task.status, status) and task.status != status
     task.status = status
     db.add(task)
+    if counts and task.assignee_id is not None:
+        await evidence_changed(db, [task.assignee_id])
     await push(db, view, "board")
 
 

@@ -11,6 +11,7 @@ from community import forms, notifications
 from community.errors import NotFound
 from community.i18n import _
 from community.models import Project, ProjectMember, ProjectRole, User
+from community.pathways.live import evidence_changed
 from community.projects.access import ProjectView, require
 from community.projects.channels import push, reseat
 from community.projects.choices import MemberStatus
@@ -73,6 +74,8 @@ async def join(db: AsyncSession, view: ProjectView, role_id: int) -> MemberStatu
     except IntegrityError:  # joined at the same moment from another tab
         return MemberStatus.MEMBER
     reseat(db, view.user.id or 0)
+    if status == MemberStatus.MEMBER:  # a role taken is evidence on the project's skills
+        await evidence_changed(db, [view.user.id or 0])
     await notifications.notify(
         db, project.author_id, "joined", view.user.display_name, f"/projects/{project.id}"
     )
@@ -104,6 +107,8 @@ async def vacate(db: AsyncSession, project: Project, member: ProjectMember) -> N
     await db.delete(member)
     await db.flush()
     reseat(db, member.user_id)
+    if member.status == MemberStatus.MEMBER:  # their role no longer counts as evidence
+        await evidence_changed(db, [member.user_id])
     if member.is_lead:
         await _pass_the_lead(db, project)
     waiting = await _first_of(
@@ -116,6 +121,8 @@ async def vacate(db: AsyncSession, project: Project, member: ProjectMember) -> N
         waiting.status = _arriving(project)
         db.add(waiting)
         reseat(db, waiting.user_id)
+        if waiting.status == MemberStatus.MEMBER:
+            await evidence_changed(db, [waiting.user_id])
 
 
 async def _first_of(
@@ -154,6 +161,7 @@ async def decide_join(db: AsyncSession, view: ProjectView, member_id: int, accep
             raise forms.FormError({"members": _("No place is left in this role.")})
         member.status = MemberStatus.MEMBER
         db.add(member)
+        await evidence_changed(db, [member.user_id])
     else:
         await db.delete(member)
     reseat(db, member.user_id)

@@ -54,3 +54,64 @@ def test_the_compass_shows_a_peer_with_a_reason_and_follows_their_offer_live(bro
     shot(learner, "boussole-offer-390")
     peer.context.close()
     learner.context.close()
+
+
+WEB_PROJECT = "Un site accessible pour l'association du quartier"
+
+
+def open_project(page) -> None:
+    page.goto("/projects")
+    page.get_by_role("link", name=WEB_PROJECT).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(WEB_PROJECT)
+
+
+def open_compass(page):
+    """The learner's compass, marked so that a reload would show."""
+    page.goto("/boussole")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ma boussole")
+    page.evaluate("window.notReloaded = true")
+    return page.locator(".mastery")
+
+
+def test_the_open_compass_gains_a_role_taken_in_another_tab_live(browser, server):
+    compass_tab = phone(browser, server)
+    sign_in(compass_tab, "apprenant10@demo.test")  # supports the web project, holds no role
+    masteries = open_compass(compass_tab)
+    role_taken = f"Vous avez pris un rôle dans le projet {WEB_PROJECT}"
+    expect(masteries.filter(has_text=role_taken)).to_have_count(0)
+
+    project_tab = compass_tab.context.new_page()
+    open_project(project_tab)
+    project_tab.get_by_role("button", name="Rejoindre comme Design").click()
+    expect(project_tab.get_by_role("button", name="Quitter le projet")).to_be_visible()
+
+    # The project uses HTML and CSS: each gains the role, on the page left open.
+    for skill in ("HTML", "CSS"):
+        mastery = masteries.filter(has=compass_tab.get_by_role("heading", name=skill))
+        expect(mastery).to_contain_text(role_taken)
+    assert compass_tab.evaluate("window.notReloaded") is True
+    assert_accessible(compass_tab)
+    shot(compass_tab, "boussole-role-390")
+    compass_tab.context.close()
+
+
+def test_the_open_compass_gains_a_task_the_lead_marks_done_live(browser, server):
+    learner = phone(browser, server)
+    sign_in(learner, "apprenant11@demo.test")  # "Vérifier les contrastes" is theirs, to do
+    masteries = open_compass(learner)
+    task_done = f"Vous avez terminé une tâche dans le projet {WEB_PROJECT}."
+    expect(masteries.filter(has_text=task_done)).to_have_count(0)
+
+    lead = phone(browser, server)
+    sign_in(lead, "apprenant8@demo.test")
+    open_project(lead)
+    lead.get_by_role("button", name="Déplacer « Vérifier les contrastes » vers Terminé").click()
+
+    for skill in ("HTML", "CSS"):
+        mastery = masteries.filter(has=learner.get_by_role("heading", name=skill))
+        expect(mastery).to_contain_text(task_done)
+    assert learner.evaluate("window.notReloaded") is True
+    assert_accessible(learner)
+    shot(learner, "boussole-task-390")
+    lead.context.close()
+    learner.context.close()
