@@ -13,7 +13,7 @@ from community.models import ProjectMember, Task, User
 from community.pathways import live
 from tests import test_live
 from tests.helpers import post_form
-from tests.test_projects import PROPOSAL, as_person, propose
+from tests.test_projects import as_person, launched
 
 FIRST_AID = "Premiers secours"
 TITLE = "Secourisme au quotidien"
@@ -34,18 +34,12 @@ async def compass_seq(db, email: str) -> int:
         return await realtime.last_seq(session, live.channel(await user_id(db, email)))
 
 
-async def first_aid_project(client, slots: str = "1", **extra: str) -> str:
+async def first_aid_project(client, db, slots: str = "1", **extra: str) -> str:
     """A launched project of apprenant1 that uses first aid: its path. Its first role,
     "Rédaction", has `slots` places."""
-    await as_person(client, "apprenant1@demo.test")
-    extra = {"title": TITLE, "skills": f"Hygiène, {FIRST_AID}", "slots0": slots, **extra}
-    path = (await propose(client, **extra)).headers["location"]
-    for n in (2, 3, 4):
-        await as_person(client, f"apprenant{n}@demo.test")
-        await post_form(client, f"{path}/support", {}, page=path)
-    await as_person(client, "apprenant1@demo.test")
-    assert (await post_form(client, f"{path}/launch", {}, page=path)).status_code == 303
-    return path
+    await post_form(client, "/signout", {})
+    proposal = {"title": TITLE, "skills": f"Hygiène, {FIRST_AID}", "slots0": slots, **extra}
+    return await launched(client, db, **proposal)
 
 
 async def join_first_role(client, path: str, email: str) -> None:
@@ -67,7 +61,7 @@ async def compass_of(client, email: str) -> str:
 async def test_taking_a_role_nudges_the_learners_compass_once_and_it_lists_the_role(
     client, db, demo_data
 ):
-    path = await first_aid_project(client)
+    path = await first_aid_project(client, db)
     before = await compass_seq(db, "apprenant2@demo.test")
     await join_first_role(client, path, "apprenant2@demo.test")
     assert await compass_seq(db, "apprenant2@demo.test") == before + 1
@@ -77,7 +71,7 @@ async def test_taking_a_role_nudges_the_learners_compass_once_and_it_lists_the_r
 async def test_leaving_the_role_nudges_the_compass_and_the_role_is_no_longer_evidence(
     client, db, demo_data
 ):
-    path = await first_aid_project(client)
+    path = await first_aid_project(client, db)
     await join_first_role(client, path, "apprenant2@demo.test")
     before = await compass_seq(db, "apprenant2@demo.test")
     assert (await post_form(client, f"{path}/leave", {}, page=path)).status_code == 303
@@ -88,7 +82,7 @@ async def test_leaving_the_role_nudges_the_compass_and_the_role_is_no_longer_evi
 async def test_the_waitlist_is_no_evidence_until_a_freed_place_makes_them_a_member(
     client, db, demo_data
 ):
-    path = await first_aid_project(client, slots="1")
+    path = await first_aid_project(client, db, slots="1")
     await join_first_role(client, path, "apprenant2@demo.test")
     before = await compass_seq(db, "apprenant3@demo.test")
     await join_first_role(client, path, "apprenant3@demo.test")  # the only place is taken
@@ -103,7 +97,7 @@ async def test_the_waitlist_is_no_evidence_until_a_freed_place_makes_them_a_memb
 async def test_a_task_done_nudges_its_assignees_compass_only_when_it_enters_or_leaves_done(
     client, db, demo_data
 ):
-    path = await first_aid_project(client, slots="2")
+    path = await first_aid_project(client, db, slots="2")
     await join_first_role(client, path, "apprenant2@demo.test")
     assignee = await user_id(db, "apprenant2@demo.test")
     await as_person(client, "apprenant1@demo.test")
@@ -126,14 +120,12 @@ async def test_a_task_done_nudges_its_assignees_compass_only_when_it_enters_or_l
 
 
 async def test_the_lead_accepting_someone_nudges_their_compass(client, db, demo_data):
-    path = await first_aid_project(client, slots="2", approval="1")
+    path = await first_aid_project(client, db, slots="2", approval="1")
     await join_first_role(client, path, "apprenant2@demo.test")
     before = await compass_seq(db, "apprenant2@demo.test")
     async with db.session() as session:
         member = (
-            await session.exec(
-                select(ProjectMember).where(ProjectMember.status == "pending")
-            )
+            await session.exec(select(ProjectMember).where(ProjectMember.status == "pending"))
         ).one()
     await as_person(client, "apprenant1@demo.test")
     decided = await post_form(
@@ -144,9 +136,7 @@ async def test_the_lead_accepting_someone_nudges_their_compass(client, db, demo_
     assert ROLE_TAKEN in await compass_of(client, "apprenant2@demo.test")
 
 
-async def test_a_socket_on_the_compass_hears_the_nudge_when_its_learner_takes_a_role(
-    start, people
-):
+async def test_a_socket_on_the_compass_hears_the_nudge_when_its_learner_takes_a_role(start, people):
     server = start()
     learner = await people(server, "apprenant10@demo.test")
     compass = (await learner.http.get("/boussole")).text

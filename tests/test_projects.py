@@ -58,10 +58,11 @@ def last_message(page: str) -> str:
     return found[-1]
 
 
-async def launched(client, db) -> str:
-    """A project of apprenant1, supported by three peers and launched: its path."""
+async def launched(client, db, **proposal: str) -> str:
+    """A project of apprenant1 (`proposal` changes fields of the proposal), supported by
+    three peers and launched: its path."""
     await sign_in(client, "apprenant1@demo.test")
-    path = (await propose(client)).headers["location"]
+    path = (await propose(client, **proposal)).headers["location"]
     for n in (2, 3, 4):
         await as_person(client, f"apprenant{n}@demo.test")
         await post_form(client, f"{path}/support", {}, page=path)

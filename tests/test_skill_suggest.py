@@ -11,7 +11,7 @@ from sqlmodel import select, update
 
 from community import demo, tutoring
 from community.models import Skill, User
-from community.pathways.suggest import Cache, Suggester
+from community.pathways.suggest import Cache, Suggester, expand, phrases
 from tests.helpers import post_form, sign_in
 from tests.test_tutoring import other_provider_learner  # noqa: F401  (a fixture)
 
@@ -43,6 +43,45 @@ def test_a_typed_need_with_typos_names_its_skill_in_the_top_three(text, skill):
     assert text not in labelled
     found = [demo.SKILLS[s.skill_id] for s in suggester.suggest(text)]
     assert skill in found and len(found) <= 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "written_out"),
+    [
+        ("jsp pk g un pb", "je sais pas pourquoi j'ai un problème"),
+        ("la diff entre let et const", "la différence entre let et const"),
+        ("Tjs le même PB", "toujours le même problème"),
+        ("qqn pr m'aider, svp", "quelqu'un pour m'aider, s'il vous plaît"),
+    ],
+)
+def test_phone_style_shorthand_is_read_as_the_words_it_stands_for(typed, written_out):
+    assert expand(typed) == written_out
+
+
+def test_shorthand_inside_a_longer_word_and_unknown_words_are_left_as_typed():
+    assert expand("pbx cpb plomb qqnx") == "pbx cpb plomb qqnx"
+    assert expand("é-pb") == "é-problème"  # a word of its own between two marks
+
+
+def test_a_shorthand_and_its_full_word_give_the_suggester_the_same_text():
+    suggester = Suggester(list(enumerate(demo.SKILLS)), [])
+    short, full = suggester.suggest("pb de dos"), suggester.suggest("problème de dos")
+    assert short == full and short
+
+
+def test_a_description_gives_each_of_its_phrases_as_a_text_of_its_own():
+    described = "Réagir : protéger, alerter le 15 ; position latérale de sécurité (PLS)."
+    assert phrases(described) == [
+        "Réagir", "protéger", "alerter le 15", "position latérale de sécurité", "PLS",
+    ]  # fmt: skip
+
+
+def test_a_need_naming_one_thing_a_description_covers_finds_that_skill_first():
+    skills = [(1, "Accessibilité numérique"), (2, "CSS")]
+    descriptions = [("RGAA et WCAG, contrastes, navigation au clavier", 1),
+                    ("sélecteurs, couleurs, polices", 2)]  # fmt: skip
+    found = Suggester(skills, [], descriptions).suggest("les contrastes de mon site")
+    assert found[0].skill_id == 1
 
 
 def test_a_catalogue_without_requests_suggests_from_the_skill_names_alone():

@@ -1,5 +1,7 @@
 """Which skills a learner's text is about: TF-IDF over characters and French lemmas, fitted per
-provider on its skill names and the texts of the help requests its learners sent."""
+provider on its skill names, the phrases of their descriptions and the texts of the help
+requests its learners sent. Phone-style shorthand ("pb", "tjs", "diff") is read as the words
+it stands for first (`expand`); typos are left to the character n-grams."""
 
 from __future__ import annotations
 
@@ -35,6 +37,48 @@ _STOPWORDS = """
 """
 STOPWORDS = frozenset(_STOPWORDS.split())
 ANY_WORD = r"(?u)\b\w+\b"  # one-letter words too: "c", "h1" and "js" say something here
+# The lemmas weigh less than the characters: on bench/data/needs_fr.csv, lemmas at full weight
+# let one shared everyday word outweigh a skill's own vocabulary half-typed.
+LEMMA_WEIGHT = 0.7
+# Where a description's phrases part: each phrase is one more short text about the skill, so
+# that a need naming one thing it covers ("contrastes") is as close to it as to an example.
+PHRASE_END = re.compile(r"[:;,.()]")
+
+# Shorthand of phone-style French, general (nothing of one trade): read as what it stands for,
+# so that "pb", "prob" and "problème" are one word, and "diff" reaches "différence".
+ABBREVIATIONS = {
+    "pb": "problème", "pbs": "problèmes", "prob": "problème", "pblm": "problème",
+    "tj": "toujours", "tjs": "toujours", "tjr": "toujours", "tjrs": "toujours",
+    "qqn": "quelqu'un", "qqun": "quelqu'un", "qqch": "quelque chose", "qqc": "quelque chose",
+    "qq": "quelques", "jsp": "je sais pas", "jsais": "je sais", "chui": "je suis",
+    "chuis": "je suis", "jai": "j'ai", "g": "j'ai", "c": "c'est", "ct": "c'était",
+    "pk": "pourquoi", "pq": "pourquoi", "pr": "pour", "ds": "dans", "bcp": "beaucoup",
+    "tt": "tout", "tte": "toute", "ts": "tous", "mm": "même", "dc": "donc",
+    "diff": "différence", "recup": "récupérer", "modif": "modification",
+    "modifs": "modifications", "asso": "association", "ordi": "ordinateur",
+    "appli": "application", "info": "information", "infos": "informations",
+    "dispo": "disponible", "exo": "exercice", "exos": "exercices", "rdv": "rendez-vous",
+    "msg": "message", "kesk": "qu'est-ce que", "keske": "qu'est-ce que", "koi": "quoi",
+    "ke": "que", "ki": "qui", "jcomprend": "je comprends", "jcomprends": "je comprends",
+    "jarrive": "j'arrive", "jy": "j'y", "mtn": "maintenant", "mnt": "maintenant",
+    "tps": "temps", "perso": "personnel", "pro": "professionnel", "technik": "technique",
+    "vrmt": "vraiment", "auj": "aujourd'hui", "ajd": "aujourd'hui", "pcq": "parce que",
+    "pck": "parce que", "psk": "parce que", "cmt": "comment", "cmnt": "comment",
+    "svp": "s'il vous plaît", "stp": "s'il te plaît", "ptit": "petit", "ptite": "petite",
+    "ya": "il y a", "pa": "pas", "ptet": "peut-être", "qd": "quand", "bjr": "bonjour",
+    "dsl": "désolé",
+}  # fmt: skip
+SHORTHAND = re.compile(r"\w+")
+
+
+def expand(text: str) -> str:
+    """The text with each shorthand word written out; every other word as it was."""
+    return SHORTHAND.sub(lambda word: ABBREVIATIONS.get(word[0].lower(), word[0]), text)
+
+
+def phrases(description: str) -> list[str]:
+    """A description's phrases, for a skill's short texts; the description stays one too."""
+    return [part.strip() for part in PHRASE_END.split(description) if part.strip()]
 
 
 def _folded(word: str) -> str:
@@ -43,7 +87,7 @@ def _folded(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text.lower()) if _folded(w) not in STOPWORDS]
+    return [w for w in WORD.findall(expand(text).lower()) if _folded(w) not in STOPWORDS]
 
 
 def _content(text: str) -> str:
@@ -64,10 +108,18 @@ class Suggestion:
 class Suggester:
     """Fitted once on a catalogue and its labelled texts; suggests in a few milliseconds."""
 
-    def __init__(self, skills: Sequence[tuple[int, str]], examples: Sequence[tuple[str, int]]):
+    def __init__(
+        self,
+        skills: Sequence[tuple[int, str]],
+        examples: Sequence[tuple[str, int]],
+        descriptions: Sequence[tuple[str, int]] = (),
+    ):
         known = {skill_id for skill_id, _name in skills}
         # The name is each skill's first example, so that a new catalogue already answers.
         documents = [(name, skill_id) for skill_id, name in skills]
+        for text, skill_id in descriptions:
+            documents += [(part, skill_id) for part in [text, *phrases(text)]]
+        documents = [(text, skill_id) for text, skill_id in documents if skill_id in known]
         documents += [(text, skill_id) for text, skill_id in examples if skill_id in known]
         texts = [text for text, _skill in documents]
         self._characters = TfidfVectorizer(
@@ -84,7 +136,7 @@ class Suggester:
     def _vectors(self, texts: Sequence[str]) -> csr_matrix:
         characters = self._characters.transform([_content(text) for text in texts])
         lemmas = self._lemmas.transform([_lemmas(text) for text in texts])
-        return normalize(hstack([characters, lemmas]).tocsr())
+        return normalize(hstack([characters, LEMMA_WEIGHT * lemmas]).tocsr())
 
     def suggest(self, text: str, limit: int = TOP) -> list[Suggestion]:
         """The closest skills, best first; none for a text that shares little with any."""

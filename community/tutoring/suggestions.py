@@ -66,10 +66,10 @@ async def _fitted(db: AsyncSession, provider_id: int) -> tuple[Suggester, dict[i
             .where(*_confirmed(provider_id))
         )
         names = [(skill_id, skill.name) for skill_id, skill in skills.items()]
-        # What a curator wrote a skill covers is one more text about it.
+        # What a curator wrote a skill covers is more texts about it.
         described = [(s.description, skill_id) for skill_id, s in skills.items() if s.description]
         # A fit takes a fraction of a second: in a thread, so other requests go on meanwhile.
-        fitted = await anyio.to_thread.run_sync(Suggester, names, described + list(rows))
+        fitted = await anyio.to_thread.run_sync(Suggester, names, list(rows), described)
         suggester = SUGGESTERS.put(catalogue, key, fitted)
     return suggester, skills
 

@@ -73,6 +73,17 @@ def open_compass(page):
     return page.locator(".mastery")
 
 
+def expect_gained_live(page, masteries, evidence: str, name: str) -> None:
+    """The web project uses HTML and CSS: each gains the evidence, on the page left open."""
+    for skill in ("HTML", "CSS"):
+        expect(masteries.filter(has=page.get_by_role("heading", name=skill))).to_contain_text(
+            evidence
+        )
+    assert page.evaluate("window.notReloaded") is True
+    assert_accessible(page)
+    shot(page, name)
+
+
 def test_the_open_compass_gains_a_role_taken_in_another_tab_live(browser, server):
     compass_tab = phone(browser, server)
     sign_in(compass_tab, "apprenant10@demo.test")  # supports the web project, holds no role
@@ -85,13 +96,7 @@ def test_the_open_compass_gains_a_role_taken_in_another_tab_live(browser, server
     project_tab.get_by_role("button", name="Rejoindre comme Design").click()
     expect(project_tab.get_by_role("button", name="Quitter le projet")).to_be_visible()
 
-    # The project uses HTML and CSS: each gains the role, on the page left open.
-    for skill in ("HTML", "CSS"):
-        mastery = masteries.filter(has=compass_tab.get_by_role("heading", name=skill))
-        expect(mastery).to_contain_text(role_taken)
-    assert compass_tab.evaluate("window.notReloaded") is True
-    assert_accessible(compass_tab)
-    shot(compass_tab, "boussole-role-390")
+    expect_gained_live(compass_tab, masteries, role_taken, "boussole-role-390")
     compass_tab.context.close()
 
 
@@ -107,11 +112,6 @@ def test_the_open_compass_gains_a_task_the_lead_marks_done_live(browser, server)
     open_project(lead)
     lead.get_by_role("button", name="Déplacer « Vérifier les contrastes » vers Terminé").click()
 
-    for skill in ("HTML", "CSS"):
-        mastery = masteries.filter(has=learner.get_by_role("heading", name=skill))
-        expect(mastery).to_contain_text(task_done)
-    assert learner.evaluate("window.notReloaded") is True
-    assert_accessible(learner)
-    shot(learner, "boussole-task-390")
+    expect_gained_live(learner, masteries, task_done, "boussole-task-390")
     lead.context.close()
     learner.context.close()
