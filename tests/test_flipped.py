@@ -11,10 +11,10 @@ import pytest
 from sqlmodel import col, func, select
 
 import realtime
-from realtime import log as event_log
 from community.flipped import board, progress
 from community.flipped.demo import TITLE
 from community.models import CourseSession, FlippedBlocker, FlippedResource, User
+from realtime import log as event_log
 from tests.helpers import post_form, sign_in, staff_of_another_provider
 
 TRAINER = "formateur2@demo.test"  # teaches the demo's flipped group (learners 7 to 12)
@@ -192,8 +192,12 @@ async def test_a_trainer_renames_a_topic_and_it_is_pushed(client, db, demo_data)
         seq = await realtime.last_seq(session, board.channel(session_id))
     await sign_in(client, TRAINER)
     topics = readiness + "/topics"
-    assert (await post(client, topics, {"anchor_id": str(anchor), "name": ""}, readiness)).status_code == 422
-    assert (await post(client, topics, {"anchor_id": "999999", "name": "X"}, readiness)).status_code == 404
+    assert (
+        await post(client, topics, {"anchor_id": str(anchor), "name": ""}, readiness)
+    ).status_code == 422
+    assert (
+        await post(client, topics, {"anchor_id": "999999", "name": "X"}, readiness)
+    ).status_code == 404
     named = await post(client, topics, {"anchor_id": str(anchor), "name": "Étiquettes"}, readiness)
     assert named.status_code == 303
     assert "Étiquettes" in (await client.get(readiness)).text

@@ -66,8 +66,10 @@ def _labels(vectors: csr_matrix) -> np.ndarray:
     """The split with the best silhouette, from two topics to MOST_TOPICS; one topic when
     there are too few answers or no split is clear."""
     count = vectors.shape[0]
+    # Identical answers are one point: never ask for more topics than distinct points.
+    distinct = np.unique(vectors.toarray(), axis=0).shape[0]
     best, best_score = np.zeros(count, dtype=int), CLEAR_SPLIT
-    for k in range(2, min(MOST_TOPICS, count - 1) + 1):
+    for k in range(2, min(MOST_TOPICS, count - 1, distinct) + 1):
         labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors)
         if len(set(labels)) < 2:
             continue
