@@ -5,6 +5,7 @@ readiness board (counts always, means and topics from k learners), who may do wh
 from __future__ import annotations
 
 import asyncio
+import re
 from html import unescape
 
 import pytest
@@ -147,8 +148,10 @@ async def test_the_board_counts_explorers_and_hides_means_under_k(client, db, de
     session_id = await flipped_session(db)
     await sign_in(client, TRAINER)
     page = (await client.get(f"/sessions/{session_id}/readiness")).text
-    # Two demo learners explored the first resource, of the group's six.
-    assert "2 sur 6" in page
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="explored">([^<]+)</td>', page)
+    # Of the group's six learners, three of the demo explored the first resource, two the
+    # second, one the third (with as many ratings: fewer than k, so no mean).
+    assert [count for _title, count in rows] == ["3 sur 6", "2 sur 6", "1 sur 6", "0 sur 6"]
     assert "à partir de 5 notes" in page and "/ 5" not in page
 
 
