@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community import accounts, feedback, projects, skill_map, trainings, tutoring
 from community.accounts import Passwords
 from community.database import Database
+from community.flipped import demo as flipped_demo
 from community.i18n import DISPLAY_TIMEZONE
 from community.models import Iteration, Provider, Role, Training, TrainingFormat, User, utcnow
 from community.settings import Settings
@@ -237,6 +238,11 @@ async def load(
                 if not finished:
                     current.append(iteration.id or 0)
         await _skills(session, provider.id, people)
+        await flipped_demo.load(
+            session, staff, people["formateur2@demo.test"], current[1],
+            {n: people[learner_email(n)] for n in range(7, 13)}, today,
+        )  # fmt: skip
+        await session.commit()
         for project in PROJECTS if with_projects else ():
             await _project(session, people, current, project, today)
 

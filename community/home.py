@@ -19,6 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from community import feedback
 from community.database import insert_for
 from community.feedback.reminders import Pending
+from community.flipped import capsule
 from community.i18n import _, ngettext, show_date
 from community.models import (
     CommentStatus,
@@ -134,7 +135,9 @@ async def learner_blocks(
 ) -> list[Block]:
     """The digest has no live session: a pulse is anonymous and of the moment."""
     news = await _notifications(db, user)
-    blocks = [] if digest else [await _live(db, user, EnrolmentRole.LEARNER)]
+    blocks = (
+        [] if digest else [await _live(db, user, EnrolmentRole.LEARNER), await _before(db, user)]
+    )
     if waiting is None:
         waiting = await feedback.pending(db, user)
     return [
@@ -196,6 +199,28 @@ async def _live(db: AsyncSession, user: User, role: EnrolmentRole) -> Block:
         _("Happening now"),
         _("No session right now: the next one will show here when it starts."),
         [Item(label % {"title": s.title}, f"/sessions/{s.id}/{path}") for s in rows],
+    )
+
+
+async def _before(db: AsyncSession, user: User) -> Block:
+    """Capsules of the next sessions: "à explorer avant mardi". Not in the digest: it is
+    read on the day."""
+    return Block(
+        "before",
+        _("Before your next sessions"),
+        _(
+            "Nothing to explore before your next sessions: when a trainer prepares one, "
+            "it shows here."
+        ),
+        [
+            Item(
+                _("To explore before %(day)s: “%(title)s”")
+                % {"day": capsule.day_of(session), "title": session.title},
+                f"/sessions/{session.id}/capsule",
+                added,
+            )
+            for session, added in await capsule.to_explore(db, user, SHOWN)
+        ],
     )
 
 

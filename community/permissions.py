@@ -380,6 +380,34 @@ def can_read_card_report(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
 
 
+# --- before the session (flipped learning): capsules and the readiness board ---
+
+
+def can_prepare_capsule(user: User | None, facts: IterationFacts) -> bool:
+    """Resources to explore before a session are chosen by the group's trainers."""
+    return teaches(user, facts)
+
+
+def can_explore_capsule(user: User | None, facts: IterationFacts) -> bool:
+    """Marking resources explored, rating them, answering checkpoints: the group's learners."""
+    return user is not None and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def can_say_what_blocks(user: User | None, facts: IterationFacts) -> bool:
+    """The answer to "what is blocking you?" comes from the group's learners."""
+    return can_explore_capsule(user, facts)
+
+
+def can_read_readiness(user: User | None, facts: IterationFacts) -> bool:
+    """The readiness board (counts, and topics from k learners): the group's trainers."""
+    return teaches(user, facts)
+
+
+def can_name_topic(user: User | None, facts: IterationFacts) -> bool:
+    """Renaming a topic of blocking points on the board."""
+    return teaches(user, facts)
+
+
 # --- feedback, pulse, reports, improvements: one rule per action ---
 
 

@@ -18,6 +18,7 @@ import pytest
 from sqlmodel import select
 
 import realtime
+from community.flipped.demo import TITLE
 from community.models import CourseSession, Skill, User
 from community.models.base import utcnow
 from community.settings import ROOT
@@ -43,6 +44,7 @@ CHECKED_HERE = {
     ("pulse_screen.html", "pulse-live-"): "test_a_pulse_tap_*",
     ("projects/review_queue.html", "review-"): "test_a_flagged_message_*",
     ("iteration.html", "presence-"): "test_who_is_here_*",
+    ("flipped/board.html", "readiness-"): "test_a_readiness_board_*",
 }
 CHECKED_ELSEWHERE = {"projects/project.html", "boussole.html"}
 LIVE_TAG = re.compile(r'<[a-z]+\s[^>]*?(?:data-live-channel|class="presence")[^>]*>', re.S)
@@ -202,6 +204,30 @@ async def test_an_improvement_action_shows_as_a_fresh_load_in_the_readers_langua
     shown = await shown_after(reader, socket, "iteration:2", "actions-2", record)
     assert "Des pauses toutes les heures" in shown
     assert shown == await fresh(reader, "/iterations/2", "actions-2")
+    await socket.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_readiness_board_shows_as_a_fresh_load_in_the_readers_language(
+    start, people, db, language
+):
+    server = start()
+    async with db.session() as session:
+        found = await session.exec(select(CourseSession.id).where(CourseSession.title == TITLE))
+        session_id = found.one()
+    channel, ident = f"readiness:{session_id}", f"readiness-{session_id}"
+    reader = await reader_in(people, server, "formateur2@demo.test", "Karim Formateur", language)
+    socket = await listening(reader, db, channel)
+    learner = await people(server, "apprenant7@demo.test")
+    capsule = f"/sessions/{session_id}/capsule"
+
+    async def answer() -> None:
+        sent = await learner.post(capsule + "/blocking", {"body": "Les étiquettes"}, capsule)
+        assert sent.status_code == 303, sent.text[:300]
+
+    shown = await shown_after(reader, socket, channel, ident, answer)
+    assert "4 " in shown  # four learners answered, in either language
+    assert shown == await fresh(reader, f"/sessions/{session_id}/readiness", ident)
     await socket.close()
 
 

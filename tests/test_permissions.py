@@ -302,6 +302,18 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         permissions.can_pin_card, {}, frozenset({"trainer of it"})
     ),
     "read the group's card report": (permissions.can_read_card_report, {}, TEACHING),
+    # before the session
+    "prepare a session's capsule": (
+        permissions.can_prepare_capsule, {}, frozenset({"trainer of it"})
+    ),
+    "explore a capsule": (permissions.can_explore_capsule, {}, ENROLLED_LEARNER),
+    "say what blocks before a session": (permissions.can_say_what_blocks, {}, ENROLLED_LEARNER),
+    "read the readiness board": (
+        permissions.can_read_readiness, {}, frozenset({"trainer of it"})
+    ),
+    "rename a topic of blocking points": (
+        permissions.can_name_topic, {}, frozenset({"trainer of it"})
+    ),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP

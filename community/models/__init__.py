@@ -14,6 +14,13 @@ from community.models.feedback import (
     FeedbackReceipt,
     FeedbackReminder,
 )
+from community.models.flipped import (
+    FlippedBlocker,
+    FlippedProgress,
+    FlippedResource,
+    FlippedTopicName,
+    ResourceKind,
+)
 from community.models.home import DigestSent, HomeVisit
 from community.models.mail import MailToken, OutboxMail
 from community.models.notifications import Notification
@@ -76,6 +83,10 @@ __all__ = [
     "FeedbackReceipt",
     "FeedbackReminder",
     "Flag",
+    "FlippedBlocker",
+    "FlippedProgress",
+    "FlippedResource",
+    "FlippedTopicName",
     "HelpOffer",
     "HelpRequest",
     "HomeVisit",
@@ -102,6 +113,7 @@ __all__ = [
     "PulseTap",
     "PulseVote",
     "ReportAuditEntry",
+    "ResourceKind",
     "RetentionRun",
     "Role",
     "Skill",

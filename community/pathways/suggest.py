@@ -90,11 +90,11 @@ def _words(text: str) -> list[str]:
     return [w for w in WORD.findall(expand(text).lower()) if _folded(w) not in STOPWORDS]
 
 
-def _content(text: str) -> str:
+def content_words(text: str) -> str:
     return " ".join(_words(text))
 
 
-def _lemmas(text: str) -> str:
+def lemmas(text: str) -> str:
     # "porter", "portais", "porté" meet at one lemma; character n-grams catch the typos.
     return " ".join(simplemma.lemmatize(word, lang="fr") for word in _words(text))
 
@@ -124,19 +124,19 @@ class Suggester:
         texts = [text for text, _skill in documents]
         self._characters = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 5), strip_accents="unicode", sublinear_tf=True
-        ).fit([_content(text) for text in texts])
+        ).fit([content_words(text) for text in texts])
         self._lemmas = TfidfVectorizer(
             strip_accents="unicode", sublinear_tf=True, token_pattern=ANY_WORD
-        ).fit([_lemmas(text) for text in texts])
+        ).fit([lemmas(text) for text in texts])
         self._documents = self._vectors(texts)
         labels = np.array([skill_id for _text, skill_id in documents])
         self._skills = [skill_id for skill_id, _name in skills]
         self._columns = [np.flatnonzero(labels == skill_id) for skill_id in self._skills]
 
     def _vectors(self, texts: Sequence[str]) -> csr_matrix:
-        characters = self._characters.transform([_content(text) for text in texts])
-        lemmas = self._lemmas.transform([_lemmas(text) for text in texts])
-        return normalize(hstack([characters, LEMMA_WEIGHT * lemmas]).tocsr())
+        characters = self._characters.transform([content_words(text) for text in texts])
+        by_lemma = self._lemmas.transform([lemmas(text) for text in texts])
+        return normalize(hstack([characters, LEMMA_WEIGHT * by_lemma]).tocsr())
 
     def suggest(self, text: str, limit: int = TOP) -> list[Suggestion]:
         """The closest skills, best first; none for a text that shares little with any."""

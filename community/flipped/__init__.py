@@ -1,0 +1,1 @@
+"""Before the session (flipped learning): a capsule to explore, and the readiness board."""

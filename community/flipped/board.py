@@ -1,0 +1,169 @@
+"""The readiness board of a session, for the group's trainers: per resource how many
+explored it and how useful they found it, checkpoint results, and the blocking points
+grouped into topics. Learners appear only as counts; means and topics only from k learners.
+The board is the same for every trainer of the group: a write renders it once per language
+and pushes it to every open board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import realtime
+from community import forms, parsing, permissions
+from community.database import insert_for
+from community.errors import NotFound
+from community.flipped import topics
+from community.flipped.capsule import Place, allowed, choices_of, resources
+from community.models import (
+    Enrolment,
+    EnrolmentRole,
+    FlippedBlocker,
+    FlippedProgress,
+    FlippedResource,
+    FlippedTopicName,
+    User,
+    utcnow,
+)
+from community.reports.publication import threshold_of
+from community.templating import as_event, render_each
+
+TEMPLATE = "flipped/board.html"
+TOPIC_NAME = forms.Text("name", max_length=80)
+
+
+def channel(session_id: int) -> str:
+    return f"readiness:{session_id}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One resource on the board."""
+
+    resource: FlippedResource
+    explored: int
+    rated: int
+    mean: float | None  # None under k ratings
+    answered: int
+    right: int
+
+
+@dataclass(frozen=True)
+class NamedTopic:
+    topic: topics.Topic
+    name: str  # the trainer's, or "" for the key words
+
+
+@dataclass(frozen=True)
+class Board:
+    place: Place
+    k: int
+    learners: int
+    lines: list[Line]
+    answered: int  # learners who said what blocks them
+    topics: list[NamedTopic] = field(default_factory=list)  # empty under k answers
+
+    @property
+    def topics_shown(self) -> bool:
+        return self.answered >= self.k
+
+
+async def _learners(db: AsyncSession, iteration_id: int) -> int:
+    count = select(func.count(col(Enrolment.id))).where(
+        Enrolment.iteration_id == iteration_id, Enrolment.role == EnrolmentRole.LEARNER
+    )
+    return (await db.exec(count)).one()
+
+
+async def _lines(db: AsyncSession, items: list[FlippedResource], k: int) -> list[Line]:
+    """One grouped query for every resource's figures."""
+    rows = await db.exec(
+        select(FlippedProgress).where(col(FlippedProgress.resource_id).in_([r.id for r in items]))
+    )
+    by_resource: dict[int, list[FlippedProgress]] = {}
+    for row in rows:
+        by_resource.setdefault(row.resource_id, []).append(row)
+    return [_line(resource, by_resource.get(resource.id or 0, []), k) for resource in items]
+
+
+def _line(resource: FlippedResource, rows: list[FlippedProgress], k: int) -> Line:
+    ratings = [row.usefulness for row in rows if row.usefulness is not None]
+    answers = [row.choice for row in rows if row.choice is not None]
+    mean = sum(ratings) / len(ratings) if len(ratings) >= k else None
+    right = sum(1 for choice in answers if choice == resource.right_choice)
+    return Line(resource, len(rows), len(ratings), mean, len(answers), right)
+
+
+async def build(db: AsyncSession, place: Place) -> Board:
+    k = await threshold_of(db, place.group.training.provider_id)
+    items = await resources(db, place.session_id)
+    blockers = list(
+        await db.exec(
+            select(FlippedBlocker.id, FlippedBlocker.body)
+            .where(FlippedBlocker.session_id == place.session_id)
+            .order_by(col(FlippedBlocker.id))
+        )
+    )
+    board = Board(
+        place,
+        k,
+        await _learners(db, place.group.iteration_id),
+        await _lines(db, items, k),
+        len(blockers),
+    )
+    if not board.topics_shown:
+        return board
+    names = dict(
+        (
+            await db.exec(
+                select(FlippedTopicName.anchor_id, FlippedTopicName.name).where(
+                    FlippedTopicName.session_id == place.session_id
+                )
+            )
+        ).all()
+    )
+    grouped = topics.group([(blocker_id or 0, body) for blocker_id, body in blockers])
+    board.topics.extend(NamedTopic(t, names.get(t.anchor_id, "")) for t in grouped)
+    return board
+
+
+async def readable(db: AsyncSession, user: User, session_id: int) -> Board:
+    return await build(db, await allowed(db, user, session_id, permissions.can_read_readiness))
+
+
+def context(board: Board, live_seq: Any = "") -> dict[str, Any]:
+    return {"board": board, "session": board.place.session, "live_seq": live_seq,
+            "choices_of": choices_of, "oob": live_seq == ""}  # fmt: skip
+
+
+async def changed(db: AsyncSession, place: Place) -> None:
+    """Every open board of the session gets the new one, rendered once per language after
+    the writes of this request (its topics computed once)."""
+
+    async def region() -> str:
+        board = await build(db, place)
+        return as_event(render_each(TEMPLATE, "board", lambda: {"": context(board)}))
+
+    await realtime.append(db, channel(place.session_id), region)
+
+
+async def name_topic(db: AsyncSession, user: User, session_id: int, data: dict) -> None:
+    """A trainer names a topic (known by its earliest answer); named again, the newest
+    name counts."""
+    found = await allowed(db, user, session_id, permissions.can_name_topic)
+    anchor = await db.get(FlippedBlocker, parsing.ident_or_zero(data.get("anchor_id")))
+    if anchor is None or anchor.session_id != found.session_id:
+        raise NotFound
+    name = forms.parse(data, TOPIC_NAME)["name"]
+    values = {"session_id": found.session_id, "anchor_id": anchor.id, "name": name}
+    statement = insert_for(db, FlippedTopicName).values(
+        **values, named_by=user.id, created_at=utcnow()
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["session_id", "anchor_id"], set_={"name": name, "named_by": user.id}
+    )
+    await (await db.connection()).execute(statement)
+    await changed(db, found)

@@ -1,0 +1,84 @@
+"""Before the session (flipped learning): a session's capsule of resources, what each learner
+did with them, their answer to "what is blocking you?", and the names trainers give topics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from community.models.base import utcnow
+
+
+class ResourceKind(StrEnum):
+    LINK = "link"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    IMMERSIVE = "immersive"  # virtual reality or a 360° picture or video
+    TEXT = "text"
+
+
+class FlippedResource(SQLModel, table=True):
+    """One item of a session's capsule: a link of some kind, or a short text, with its
+    estimated time and an optional checkpoint question (choices one per line)."""
+
+    __tablename__ = "flipped_resource"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    kind: str = Field(max_length=16)
+    title: str = Field(max_length=120)
+    url: str = Field(default="", max_length=500)
+    body: str = Field(default="", max_length=1000)
+    minutes: int = 5
+    question: str = Field(default="", max_length=200)
+    choices: str = Field(default="", max_length=600)
+    right_choice: int | None = None  # index in `choices`
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedProgress(SQLModel, table=True):
+    """What one learner did with one resource: explored it, how useful it was (1–5), which
+    choice they gave to its checkpoint."""
+
+    __tablename__ = "flipped_progress"
+    __table_args__ = (UniqueConstraint("resource_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resource_id: int = Field(foreign_key="flipped_resource.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    usefulness: int | None = None
+    choice: int | None = None
+    explored_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedBlocker(SQLModel, table=True):
+    """A learner's answer to "what is blocking you?" before a session: one each."""
+
+    __tablename__ = "flipped_blocker"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    body: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedTopicName(SQLModel, table=True):
+    """The name a trainer gave a topic of blocking points. A topic is known by its anchor,
+    the earliest answer in it, so that the name follows it as new answers join."""
+
+    __tablename__ = "flipped_topic_name"
+    __table_args__ = (UniqueConstraint("session_id", "anchor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    # No foreign key: the anchor may go with its author's account, and the name with it.
+    anchor_id: int = Field(index=True)
+    name: str = Field(max_length=80)
+    named_by: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,230 @@
+"""Before the session (flipped learning): the capsule page (trainers prepare it, learners
+explore it) and the readiness board; the area's declaration at the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import realtime
+from community import permissions
+from community.area import Area, Channel
+from community.errors import NotFound
+from community.flipped import board, capsule, progress
+from community.i18n import _
+from community.models import (
+    CourseSession,
+    FlippedBlocker,
+    FlippedProgress,
+    FlippedResource,
+    FlippedTopicName,
+    User,
+)
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_account,
+    as_long_as_the_space,
+    trainers_of_the_group,
+)
+from community.templating import render
+from community.trainings.groups import IterationView
+from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
+
+
+def _session_id(request: Request) -> int:
+    return int(request.path_params["session_id"])
+
+
+async def capsule_page(request: Request, **extra: object) -> Response:
+    user = signed_in(request)
+    async with db(request).session() as session:
+        found = await capsule.place(session, user, _session_id(request))
+        facts = found.group.facts
+        prepares = permissions.can_prepare_capsule(user, facts)
+        explores = permissions.can_explore_capsule(user, facts)
+        if not (prepares or explores):
+            raise NotFound
+        items = await capsule.resources(session, found.session_id)
+        mine = await capsule.progress_of(session, user, items) if explores else {}
+        blocker = await _blocker(session, user, found.session_id) if explores else None
+    context = {
+        "session": found.session, "group": found.group, "day": capsule.day_of(found.session),
+        "items": items, "mine": mine, "blocker": blocker, "prepares": prepares,
+        "explores": explores, "kind_options": capsule.kind_options(),
+        "kind_label": capsule.kind_label, "choices_of": capsule.choices_of, **extra,
+    }  # fmt: skip
+    if blocker and "values" not in extra:
+        context["values"] = {"body": blocker}
+    status = 422 if "errors" in extra else 200
+    return render(request, "flipped/capsule.html", context, status_code=status)
+
+
+async def _blocker(session: AsyncSession, user: User, session_id: int) -> str | None:
+    rows = await session.exec(
+        select(FlippedBlocker.body).where(
+            FlippedBlocker.session_id == session_id, FlippedBlocker.user_id == user.id
+        )
+    )
+    return rows.first()
+
+
+Write = Callable[[AsyncSession, User, Request, dict[str, str]], Awaitable[None]]
+
+
+def _write(act: Write, back: str = "capsule") -> Callable[[Request], Awaitable[Response]]:
+    """A write on a session's capsule or board; a refused form is said on the capsule page
+    (or the board), with what was typed."""
+    page = capsule_page if back == "capsule" else board_page
+
+    @shows_errors_on(page)
+    async def endpoint(request: Request) -> Response:
+        user = signed_in(request)
+        data = await form_data(request)
+        async with transaction(request) as session:
+            await act(session, user, request, data)
+        anchor = data.get("anchor", "") if back == "capsule" else ""
+        suffix = f"#{anchor}" if anchor.replace("-", "").isalnum() else ""
+        return redirect(f"/sessions/{_session_id(request)}/{back}{suffix}")
+
+    return endpoint
+
+
+async def _add(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await capsule.add_resource(session, user, _session_id(request), data)
+
+
+async def _remove(session: AsyncSession, user: User, request: Request, _data: dict) -> None:
+    resource_id = int(request.path_params["resource_id"])
+    await capsule.remove_resource(session, user, _session_id(request), resource_id)
+
+
+async def _explore(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    resource_id = int(request.path_params["resource_id"])
+    await progress.explore(session, user, _session_id(request), resource_id, data)
+
+
+async def _blocks(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await progress.say_what_blocks(session, user, _session_id(request), data)
+
+
+async def _name(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await board.name_topic(session, user, _session_id(request), data)
+
+
+async def board_page(request: Request, **extra: object) -> Response:
+    user = signed_in(request)
+    session_id = _session_id(request)
+    async with db(request).session() as session:
+        shown = await board.readable(session, user, session_id)
+        seq = await realtime.last_seq(session, board.channel(session_id))
+    day = capsule.day_of(shown.place.session)
+    context: dict[str, Any] = {**board.context(shown, seq), "day": day, **extra}
+    status = 422 if "errors" in extra else 200
+    return render(request, "flipped/board.html", context, status_code=status, block="board")
+
+
+async def group_part(
+    session: AsyncSession, user: User, view: IterationView, _request: Request
+) -> dict[str, Any]:
+    """On the group's page, each session links to its capsule: for trainers always, for
+    learners once there is something to explore."""
+    prepared = await session.exec(
+        select(FlippedResource.session_id)
+        .join(CourseSession, col(CourseSession.id) == FlippedResource.session_id)
+        .where(CourseSession.iteration_id == view.iteration_id)
+        .distinct()
+    )
+    return {
+        "capsules": set(prepared),
+        "prepares_capsules": permissions.can_prepare_capsule(user, view.facts),
+    }
+
+
+async def _hears_board(session: AsyncSession, user: User, session_id: int) -> bool:
+    await capsule.allowed(session, user, session_id, permissions.can_read_readiness)
+    return True  # else NotFound was raised
+
+
+SESSION = "/sessions/{session_id:id}"
+RESOURCE = SESSION + "/capsule/resources/{resource_id:id}"
+
+AREA = Area(
+    "flipped",
+    routes=[
+        Route(SESSION + "/capsule", capsule_page, methods=["GET"]),
+        Route(SESSION + "/capsule/resources", _write(_add), methods=["POST"]),
+        Route(RESOURCE + "/remove", _write(_remove), methods=["POST"]),
+        Route(RESOURCE + "/explored", _write(_explore), methods=["POST"]),
+        Route(SESSION + "/capsule/blocking", _write(_blocks), methods=["POST"]),
+        Route(SESSION + "/readiness", board_page, methods=["GET"]),
+        Route(SESSION + "/readiness/topics", _write(_name, "readiness"), methods=["POST"]),
+    ],
+    channels={"readiness": Channel(_hears_board)},
+    group_page=group_part,
+    rules=[
+        permissions.can_prepare_capsule,
+        permissions.can_explore_capsule,
+        permissions.can_say_what_blocks,
+        permissions.can_read_readiness,
+        permissions.can_name_topic,
+    ],
+    personal_data=(
+        Holding(
+            FlippedResource,
+            person=("author_id",),
+            what=lambda: _("The resources you prepared for a session."),
+            purpose=lambda: _("Letting the group prepare the session."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("session_id", "kind", "title", "url", "body", "minutes", "created_at"),
+        ),
+        Holding(
+            FlippedProgress,
+            person=("user_id",),
+            what=lambda: _(
+                "The resources you explored before a session, your ratings and checkpoint answers."
+            ),
+            purpose=lambda: _(
+                "Showing you where you are; counting, for the trainers, how ready the group is."
+            ),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=trainers_of_the_group,
+            exported=("resource_id", "usefulness", "choice", "explored_at"),
+        ),
+        Holding(
+            FlippedBlocker,
+            person=("user_id",),
+            what=lambda: _("What you said was blocking you before a session."),
+            purpose=lambda: _("Letting trainers adapt the session, as topics from k learners."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=trainers_of_the_group,
+            exported=("session_id", "body", "created_at"),
+        ),
+        Holding(
+            FlippedTopicName,
+            person=("named_by",),
+            what=lambda: _("The names you gave topics of blocking points."),
+            purpose=lambda: _("Reading the readiness board."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("session_id", "name", "created_at"),
+        ),
+    ),
+)

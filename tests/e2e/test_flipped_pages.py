@@ -1,0 +1,88 @@
+"""Before the session at phone size: two learners explore the capsule and say what blocks
+them; the trainer's readiness board follows without a reload, and shows topics with verbatim
+examples once k learners answered (three did in the demo data, k is 5)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, shot, sign_in
+from tests.e2e.test_boussole_pages import phone  # a phone-sized page, axe allowed in
+
+FIRST = "Étiqueter chaque champ"
+ANSWER_A = "Relier l'étiquette au champ avec for, je ne vois pas comment faire."
+ANSWER_B = "Annoncer les erreurs de saisie au lecteur d'écran reste flou pour moi."
+
+
+def open_capsule(browser, server, email: str):
+    """From the learner's home, as they would: "À explorer avant <jour>"."""
+    learner = phone(browser, server)
+    sign_in(learner, email)
+    learner.get_by_role("link", name="À explorer avant").first.click()
+    expect(learner.get_by_role("heading", level=1)).to_contain_text("À explorer avant")
+    return learner
+
+
+def explore(learner, usefulness: str, choice: str | None = None) -> None:
+    resource = learner.locator("article.capsule-resource").filter(has_text=FIRST)
+    resource.get_by_role("group", name="Était-ce utile ? (facultatif)").get_by_label(
+        usefulness, exact=True
+    ).check()
+    if choice:
+        resource.get_by_label(choice, exact=True).check()
+    resource.get_by_role("button", name="Je l'ai explorée").click()
+    expect(resource.get_by_role("button", name="Enregistrer mes réponses")).to_be_visible()
+
+
+def say_what_blocks(learner, text: str) -> None:
+    learner.get_by_label("Votre réponse").fill(text)
+    learner.get_by_role("button", name="Envoyer ma réponse").click()
+    expect(learner.get_by_text("Réponse envoyée.")).to_be_visible()
+
+
+def test_two_learners_prepare_and_the_board_follows_live_then_shows_topics(browser, server):
+    first = open_capsule(browser, server, "apprenant7@demo.test")
+    assert_accessible(first)
+    capsule_path = first.url.removeprefix(server.url).split("#")[0]
+
+    trainer = phone(browser, server)
+    sign_in(trainer, "formateur2@demo.test")
+    trainer.goto(capsule_path.replace("/capsule", "/readiness"))
+    expect(trainer.get_by_role("heading", level=1)).to_have_text("Tableau de préparation")
+    explored = trainer.locator("tr", has_text=FIRST).locator("td.explored")
+    expect(explored).to_have_text("3 sur 6")
+    expect(trainer.locator(".blocking-count")).to_have_text("3 apprenant·es sur 6 ont répondu.")
+    assert_accessible(trainer)
+    trainer.evaluate("window.notReloaded = true")
+
+    explore(first, "5", "for")
+    expect(first.get_by_text("Bonne réponse.")).to_be_visible()
+    expect(explored).to_have_text("4 sur 6")
+    say_what_blocks(first, ANSWER_A)
+    expect(trainer.locator(".blocking-count")).to_have_text("4 apprenant·es sur 6 ont répondu.")
+    expect(trainer.get_by_text("Les thèmes s'affichent à partir de 5 réponses")).to_be_visible()
+    expect(trainer.locator("q")).to_have_count(0)
+
+    second = open_capsule(browser, server, "apprenant8@demo.test")
+    explore(second, "3")
+    say_what_blocks(second, ANSWER_B)
+    expect(explored).to_have_text("5 sur 6")
+    expect(trainer.locator(".blocking-count")).to_have_text("5 apprenant·es sur 6 ont répondu.")
+    expect(trainer.locator("article.topic").first).to_be_visible()
+    expect(trainer.locator("article.topic h3").first).to_contain_text("À propos de")
+    expect(
+        trainer.locator("q", has_text=ANSWER_B).or_(trainer.locator("q", has_text=ANSWER_A)).first
+    ).to_be_visible()
+    assert trainer.evaluate("window.notReloaded") is True
+    assert_accessible(trainer)
+    shot(trainer, "flipped-board-390")
+
+    topic = trainer.locator("article.topic").first
+    topic.get_by_text("Renommer ce thème").click()
+    topic.get_by_label("Nom du thème").fill("Étiquettes et erreurs")
+    topic.get_by_role("button", name="Renommer").click()
+    expect(trainer.locator("article.topic h3").first).to_have_text("Étiquettes et erreurs")
+    assert_accessible(second)
+    shot(second, "flipped-capsule-390")
+    for page in (first, second, trainer):
+        page.context.close()
