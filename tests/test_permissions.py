@@ -302,6 +302,12 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         permissions.can_pin_card, {}, frozenset({"trainer of it"})
     ),
     "read the group's card report": (permissions.can_read_card_report, {}, TEACHING),
+    "remove a card from a learner's compass": (
+        permissions.can_remove_card, {}, frozenset({"trainer of it"})
+    ),
+    "read how suggestions reach a training's groups": (
+        permissions.can_read_suggestion_fairness, {}, CURATORS
+    ),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP
