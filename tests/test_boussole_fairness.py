@@ -51,7 +51,7 @@ async def test_trainer_removes_a_card_the_learner_no_longer_sees_and_puts_it_bac
 
     assert key not in await cards_of_amina(client)
     text = (await client.get("/boussole")).text
-    assert "Vos formateurs ont écarté 1 carte pour vous." in text
+    assert "Votre équipe de formation a écarté 1 carte pour vous." in text
     assert "Isabelle" not in text and "formateur1" not in text  # never who
 
     await sign_in(client, "formateur1@demo.test")

@@ -108,9 +108,13 @@ class Fairness:
         return sum(g.reached for g in self.shown)
 
     @property
+    def received(self) -> list[GroupFigures]:
+        """The groups whose reception is shown: at least k learners reached."""
+        return [g for g in self.shown if not g.reception_hidden]
+
+    @property
     def total_reception(self) -> Reception:
-        received = (g.reception for g in self.shown if not g.reception_hidden)
-        return sum(received, Reception())
+        return sum((g.reception for g in self.received), Reception())
 
 
 async def fairness(db: AsyncSession, user: User, training_id: int) -> Fairness:

@@ -136,8 +136,8 @@ def _card_labels(
     skills = dict(options["skill_options"])
     labels = {}
     for row, _learner in rows:
-        kind, _, rest = row.card_key.partition(":")
-        target, _, skill = rest.partition(":")
+        kind, _sep, rest = row.card_key.partition(":")
+        target, _sep, skill = rest.partition(":")
         if kind == "practice":
             name = skills.get(target, row.card_key)
             labels[row.id] = _("Practise first: %(skill)s") % {"skill": name}
