@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 
 import realtime
 from community import forms
-from community.models import CardPin, CardShown, Iteration, Training
+from community.models import CardPin, CardShown, Iteration, Skill, Training
 from community.pathways import compass, live, removal
 from community.pathways.fairness import Fairness, GroupFigures, Reception, compared
 from community.reports.publication import set_threshold
@@ -66,6 +66,22 @@ async def test_trainer_removes_a_card_the_learner_no_longer_sees_and_puts_it_bac
     undo = await post_form(client, f"{page}/removals/{removed.id}/undo", {}, page=page)
     assert undo.status_code == 303
     assert key in await cards_of_amina(client)
+
+
+async def test_a_removed_practise_first_card_reads_as_the_skill_to_practise(client, db, demo_data):
+    group = await amina_group(db)
+    key = next(k for k in await cards_of_amina(client) if k.startswith("practice:"))
+    async with db.session() as session:
+        amina = await person(session, "apprenant1@demo.test")
+        skill = await session.get(Skill, int(key.split(":")[1]))
+    assert skill is not None
+    await sign_in(client, "formateur1@demo.test")
+    page = f"/iterations/{group}/boussole"
+    data = {"learner_id": str(amina.id), "card_key": key}
+    assert (await post_form(client, f"{page}/removals", data, page=page)).status_code == 303
+    listed = (await client.get(page)).text
+    removed = listed[listed.index('id="removed-title"') :]
+    assert f"Amina Benali</bdi> — S&#39;exercer d&#39;abord : {skill.name}" in removed
 
 
 async def test_a_trainers_look_at_a_learners_cards_is_not_logged_as_shown(client, db, demo_data):

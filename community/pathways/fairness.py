@@ -9,7 +9,7 @@ hidden figure is a total minus what is shown."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scipy import stats as scipy_stats
 from sqlalchemy import func
@@ -165,7 +165,7 @@ def compared(groups: list[GroupFigures]) -> list[GroupFigures]:
         ]
         p_value = float(scipy_stats.fisher_exact(table).pvalue)
         reach = Reach(others_reached, others, p_value)
-        result.append(GroupFigures(**{**group.__dict__, "reach": reach}))
+        result.append(replace(group, reach=reach))
     return result
 
 
