@@ -375,6 +375,21 @@ def can_pin_card(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts)
 
 
+def can_remove_card(user: User | None, facts: IterationFacts) -> bool:
+    """A trainer of the learner's group takes a computed card off their compass, or puts it
+    back; they alone see the learner's cards for that."""
+    return teaches(user, facts)
+
+
+def can_read_suggestion_fairness(user: User | None, provider_id: int) -> bool:
+    """How suggestions reach each group of a training (above the threshold): the provider's
+    staff and trainers, never another provider's."""
+    if user is None:
+        return False
+    trainer = user.role == Role.TRAINER and user.provider_id == provider_id
+    return trainer or is_provider_staff(user, provider_id)
+
+
 def can_read_card_report(user: User | None, facts: IterationFacts) -> bool:
     """How the group's cards were received (above the threshold): its trainers, staff."""
     return teaches(user, facts) or is_provider_staff(user, facts.provider_id)

@@ -302,6 +302,12 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         permissions.can_pin_card, {}, frozenset({"trainer of it"})
     ),
     "read the group's card report": (permissions.can_read_card_report, {}, TEACHING),
+    "remove a card from a learner's compass": (
+        permissions.can_remove_card, {}, frozenset({"trainer of it"})
+    ),
+    "read how suggestions reach a training's groups": (
+        permissions.can_read_suggestion_fairness, {}, CURATORS
+    ),
     # before the session
     "prepare a session's capsule": (
         permissions.can_prepare_capsule, {}, frozenset({"trainer of it"})

@@ -51,7 +51,8 @@ class CardShown(SQLModel, table=True):
 
 
 class CardPin(SQLModel, table=True):
-    """A card a trainer of the learner's group put on their compass, with a note."""
+    """A card a trainer of the learner's group put on their compass, with a note, or took off
+    it (`removed`): one row per learner and card, so a card is never both at once."""
 
     __tablename__ = "card_pin"
     __table_args__ = (UniqueConstraint("learner_id", "card_key"),)
@@ -63,3 +64,4 @@ class CardPin(SQLModel, table=True):
     kind: str = Field(max_length=12)
     note: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+    removed: bool = False  # taken off the compass rather than put on it

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community.database import insert_for
 from community.i18n import _, ngettext
 from community.models import (
+    CardPin,
     CardShown,
     CardVerdict,
     Enrolment,
@@ -80,19 +81,14 @@ async def wanted_skills(db: AsyncSession, user: User) -> list[Skill]:
     return list(rows)
 
 
-async def cards_for(db: AsyncSession, user: User, online: Online, pinned: list[Card]) -> list[Card]:
-    """The learner's cards, those trainers pinned first, those they set aside left out; each
-    shown one is logged once."""
+async def cards_for(
+    db: AsyncSession, user: User, online: Online, pinned: list[Card], log: bool = True
+) -> list[Card]:
+    """The learner's cards, those trainers pinned first, those they set aside or a trainer
+    removed left out; each shown one is logged once (not when a trainer looks)."""
     wants = await wanted_skills(db, user)
     if not wants and not pinned:
         return []
-    dismissed = set(
-        await db.exec(
-            select(CardVerdict.card_key).where(
-                CardVerdict.user_id == user.id, CardVerdict.verdict == "dismissed"
-            )
-        )
-    )
     providers = await provider_ids(db, user)
     found = [
         *pinned,
@@ -100,9 +96,20 @@ async def cards_for(db: AsyncSession, user: User, online: Online, pinned: list[C
         *await role_cards(db, user, wants, providers),
         *await practice_cards(db, user, wants, providers),
     ]
-    shown = _unique([card for card in found if card.key not in dismissed])[:MAX_CARDS]
-    await _log_shown(db, user, shown)
+    hidden = await _left_out(db, user)
+    shown = _unique([card for card in found if card.key not in hidden])[:MAX_CARDS]
+    if log:
+        await _log_shown(db, user, shown)
     return shown
+
+
+async def _left_out(db: AsyncSession, user: User) -> set[str]:
+    """The keys of the cards the learner set aside, and of those a trainer removed."""
+    dismissed = select(CardVerdict.card_key).where(
+        CardVerdict.user_id == user.id, CardVerdict.verdict == "dismissed"
+    )
+    removed = select(CardPin.card_key).where(CardPin.learner_id == user.id, col(CardPin.removed))
+    return {*await db.exec(dismissed), *await db.exec(removed)}
 
 
 def _unique(cards: list[Card]) -> list[Card]:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,7 +15,7 @@ from community import forms, permissions
 from community.database import insert_once
 from community.errors import Forbidden
 from community.i18n import _
-from community.models import CardSetting, CardShown, CardVerdict, User, utcnow
+from community.models import CardPin, CardSetting, CardShown, CardVerdict, User, utcnow
 from community.pathways import live
 from community.pathways.cards import Card, Online, cards_for
 from community.pathways.evidence import Mastery, masteries
@@ -57,6 +57,7 @@ class Compass:
     helped: set[str]  # the keys of the cards they said helped
     masteries: list[Mastery]
     verdicts: int  # how many verdicts of theirs are stored
+    removed: int  # how many cards trainers took off it: a count, never who
 
 
 async def suggestions_on(db: AsyncSession, user: User) -> bool:
@@ -72,7 +73,15 @@ async def compass(db: AsyncSession, user: User, online: Online) -> Compass:
     cards = await cards_for(db, user, online, await pinned_cards(db, user)) if on else []
     verdicts = list(await db.exec(select(CardVerdict).where(CardVerdict.user_id == user.id)))
     helped = {v.card_key for v in verdicts if v.verdict == Verdict.HELPED}
-    return Compass(on, cards, helped, await masteries(db, user), len(verdicts))
+    removed = await _removed(db, user) if on else 0
+    return Compass(on, cards, helped, await masteries(db, user), len(verdicts), removed)
+
+
+async def _removed(db: AsyncSession, user: User) -> int:
+    count = select(func.count(col(CardPin.id))).where(
+        CardPin.learner_id == user.id, col(CardPin.removed)
+    )
+    return (await db.exec(count)).one()
 
 
 async def turn_suggestions(db: AsyncSession, user: User, data: dict[str, str]) -> None:

@@ -1,9 +1,9 @@
 """A group's compass, for its trainers and staff: the cards a trainer pins for a learner
-(a peer, or a project role), and how the group's cards were received, never below k."""
+(a peer, or a project role) or removes, and how the group's cards were received, never
+below k."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import delete
@@ -17,38 +17,21 @@ from community.errors import NotFound
 from community.i18n import _
 from community.models import (
     CardPin,
-    CardShown,
-    CardVerdict,
     Enrolment,
     EnrolmentRole,
     Project,
     ProjectRole,
-    Provider,
     Skill,
     User,
     utcnow,
 )
 from community.pathways import live
 from community.pathways.cards import OPEN_PROJECTS, Card
-from community.reports.summaries import threshold
+from community.pathways.fairness import GroupFigures, figures
+from community.reports.publication import threshold_of
 from community.trainings.groups import IterationView
 
 NOTE = forms.Text("note", max_length=200, required=False)
-
-
-@dataclass(frozen=True)
-class Reception:
-    """How the group's cards were received; None where fewer than k learners stand behind."""
-
-    learners: int
-    k: int
-    shown: int
-    helped: int
-    dismissed: dict[str, int]
-
-    @property
-    def hidden(self) -> bool:
-        return self.learners < self.k
 
 
 @dataclass(frozen=True)
@@ -59,10 +42,12 @@ class GroupCompass:
     skills: list[Skill]
     roles: list[tuple[ProjectRole, Project]]
     pins: list[tuple[CardPin, User]]  # each pin and the learner it is for
-    reception: Reception
+    reception: GroupFigures
+    may_remove: bool
+    removals: list[tuple[CardPin, User]]  # each card taken off a compass, and whose
 
 
-async def _learners(db: AsyncSession, iteration_id: int) -> list[User]:
+async def learners_of(db: AsyncSession, iteration_id: int) -> list[User]:
     rows = await db.exec(
         select(User)
         .join(Enrolment, col(Enrolment.user_id) == User.id)
@@ -82,7 +67,7 @@ async def _readable(db: AsyncSession, user: User, iteration_id: int) -> Iteratio
 
 async def group_compass(db: AsyncSession, user: User, iteration_id: int) -> GroupCompass:
     group = await _readable(db, user, iteration_id)
-    learners = await _learners(db, iteration_id)
+    learners = await learners_of(db, iteration_id)
     skills = list(
         await db.exec(
             select(Skill)
@@ -99,7 +84,7 @@ async def group_compass(db: AsyncSession, user: User, iteration_id: int) -> Grou
         )
     )
     ids = [learner.id for learner in learners]
-    pins = list(
+    rows = list(
         await db.exec(
             select(CardPin, User)
             .join(User, col(User.id) == CardPin.learner_id)
@@ -107,37 +92,27 @@ async def group_compass(db: AsyncSession, user: User, iteration_id: int) -> Grou
             .order_by(col(CardPin.id))
         )
     )
+    pins = [(row, learner) for row, learner in rows if not row.removed]
+    removals = [(row, learner) for row, learner in rows if row.removed]
     may_pin = permissions.can_pin_card(user, group.facts)
-    reception = await _reception(db, group, ids)
-    return GroupCompass(group, may_pin, learners, skills, roles, pins, reception)
-
-
-async def _reception(db: AsyncSession, group: IterationView, ids: list[int | None]) -> Reception:
-    """Counted over the group's learners; nothing is counted when they are fewer than k."""
-    k = threshold(await _provider_k(db, group.training.provider_id))
-    if len(ids) < k:
-        return Reception(len(ids), k, 0, 0, {})
-    shown = len(list(await db.exec(select(CardShown.id).where(col(CardShown.user_id).in_(ids)))))
-    verdicts = list(
-        await db.exec(
-            select(CardVerdict.verdict, CardVerdict.reason).where(col(CardVerdict.user_id).in_(ids))
-        )
+    may_remove = permissions.can_remove_card(user, group.facts)
+    reception = await _reception(db, group)
+    return GroupCompass(
+        group, may_pin, learners, skills, roles, pins, reception, may_remove, removals
     )
-    helped = sum(1 for verdict, _reason in verdicts if verdict == "helped")
-    dismissed = Counter(reason for verdict, reason in verdicts if verdict == "dismissed")
-    return Reception(len(ids), k, shown, helped, dict(dismissed))
 
 
-async def _provider_k(db: AsyncSession, provider_id: int) -> int | None:
-    provider = await db.get(Provider, provider_id)
-    return provider.anonymity_threshold if provider else None
+async def _reception(db: AsyncSession, group: IterationView) -> GroupFigures:
+    """The group's line of the training's fairness report: the same figures, the same k."""
+    k = await threshold_of(db, group.training.provider_id)
+    return (await figures(db, [group.iteration], k))[0]
 
 
 async def _pinning(db: AsyncSession, user: User, iteration_id: int) -> tuple[IterationView, set]:
     group = await trainings.iteration_view(db, user, iteration_id)
     if not permissions.can_pin_card(user, group.facts):
         raise NotFound
-    return group, {learner.id for learner in await _learners(db, iteration_id)}
+    return group, {learner.id for learner in await learners_of(db, iteration_id)}
 
 
 async def pin(db: AsyncSession, user: User, iteration_id: int, data: dict[str, str]) -> None:
@@ -180,7 +155,7 @@ async def _target(
 async def unpin(db: AsyncSession, user: User, iteration_id: int, pin_id: int) -> None:
     _group, learners = await _pinning(db, user, iteration_id)
     pinned = await db.get(CardPin, pin_id)
-    if pinned is None or pinned.learner_id not in learners:
+    if pinned is None or pinned.removed or pinned.learner_id not in learners:
         raise NotFound
     await db.exec(delete(CardPin).where(col(CardPin.id) == pin_id))
     await live.evidence_changed(db, [pinned.learner_id])
@@ -194,7 +169,7 @@ async def pinned_cards(db: AsyncSession, user: User) -> list[Card]:
         await db.exec(
             select(CardPin, trainer.display_name)
             .join(trainer, col(trainer.id) == CardPin.trainer_id)
-            .where(CardPin.learner_id == user.id)
+            .where(CardPin.learner_id == user.id, col(CardPin.removed).is_(False))
         )
     )
     if not pins:

@@ -12,11 +12,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import permissions
+from community import parsing, permissions
 from community.area import Area, Channel, NavEntry
+from community.errors import NotFound
 from community.i18n import _
 from community.models import CardPin, CardSetting, CardShown, CardVerdict, User
-from community.pathways import compass, group, live
+from community.pathways import compass, fairness, group, live, removal
 from community.personal_data import (
     Basis,
     Holding,
@@ -74,15 +75,40 @@ def _group_id(request: Request) -> int:
 
 async def group_compass_page(request: Request, **extra: object) -> Response:
     user = signed_in(request)
+    online = request.app.state.live.is_online
     async with db(request).session() as session:
         page = await group.group_compass(session, user, _group_id(request))
+        chosen = _chosen_learner(request, page, extra)
+        if page.may_remove and chosen is not None:
+            cards = await removal.cards_of(session, user, _group_id(request), chosen, online)
+        else:
+            cards = []
     status = 422 if "errors" in extra else 200
     options = _pin_options(page)
     context = {
-        "page": page, "reasons": list(compass.Reason), "pin_labels": _pin_labels(page, options),
-        **options, **extra,
+        "page": page, "reasons": list(compass.Reason), "chosen": chosen, "learner_cards": cards,
+        "pin_labels": _card_labels(page.pins + page.removals, options), **options, **extra,
     }  # fmt: skip
     return render(request, "pathways/group.html", context, status_code=status)
+
+
+def _chosen_learner(
+    request: Request, page: group.GroupCompass, extra: dict[str, object]
+) -> int | None:
+    """The learner whose cards the trainer looks at: from the refused form if it named one
+    of the group, else from the address, where an unknown or malformed id is not found."""
+    learners = {person.id for person in page.learners}
+    values = extra.get("values")
+    if isinstance(values, dict):
+        typed = parsing.ident(values.get("learner_id"))
+        return typed if typed in learners else None
+    raw = request.query_params.get("learner")
+    if not raw:
+        return None
+    chosen = parsing.ident(raw)
+    if chosen not in learners:
+        raise NotFound
+    return chosen
 
 
 def _pin_options(page: group.GroupCompass) -> dict[str, list[tuple[str, str]]]:
@@ -100,17 +126,24 @@ def _pin_options(page: group.GroupCompass) -> dict[str, list[tuple[str, str]]]:
     return {"learner_options": learners, "pin_targets": peers + roles, "skill_options": skills}
 
 
-def _pin_labels(page: group.GroupCompass, options: dict[str, list[tuple[str, str]]]) -> dict:
-    """How each pinned card reads: the peer (and the skill) or the role it names, as in the
-    pin form ("peer:<peer>:<skill>", "role:<role>")."""
+def _card_labels(
+    rows: list[tuple[CardPin, User]], options: dict[str, list[tuple[str, str]]]
+) -> dict:
+    """How each pinned or removed card reads: the peer (and the skill), the role or the skill
+    to practise it names, as in the pin form ("peer:<peer>:<skill>", "role:<role>",
+    "practice:<skill>")."""
     targets = dict(options["pin_targets"])
     skills = dict(options["skill_options"])
     labels = {}
-    for pinned, _learner in page.pins:
-        kind, _, rest = pinned.card_key.partition(":")
-        target, _, skill = rest.partition(":")
-        label = targets.get(f"{kind}:{target}", pinned.card_key)
-        labels[pinned.id] = f"{label} — {skills[skill]}" if skill in skills else label
+    for row, _learner in rows:
+        kind, _sep, rest = row.card_key.partition(":")
+        target, _sep, skill = rest.partition(":")
+        if kind == "practice":
+            name = skills.get(target, row.card_key)
+            labels[row.id] = _("Practise first: %(skill)s") % {"skill": name}
+            continue
+        label = targets.get(f"{kind}:{target}", row.card_key)
+        labels[row.id] = f"{label} — {skills[skill]}" if skill in skills else label
     return labels
 
 
@@ -129,6 +162,33 @@ async def unpin(request: Request) -> Response:
     async with transaction(request) as session:
         await group.unpin(session, user, _group_id(request), pin_id)
     return redirect(f"/iterations/{_group_id(request)}/boussole")
+
+
+@shows_errors_on(group_compass_page)
+async def remove_card(request: Request) -> Response:
+    user = signed_in(request)
+    data = await form_data(request)
+    online = request.app.state.live.is_online
+    async with transaction(request) as session:
+        await removal.remove(session, user, _group_id(request), data, online)
+    learner = parsing.ident_or_zero(data.get("learner_id"))
+    return redirect(f"/iterations/{_group_id(request)}/boussole?learner={learner}#learner-cards")
+
+
+async def restore_card(request: Request) -> Response:
+    user = signed_in(request)
+    removal_id = int(request.path_params["removal_id"])
+    async with transaction(request) as session:
+        await removal.restore(session, user, _group_id(request), removal_id)
+    return redirect(f"/iterations/{_group_id(request)}/boussole#removed-title")
+
+
+async def fairness_page(request: Request) -> Response:
+    user = signed_in(request)
+    async with db(request).session() as session:
+        report = await fairness.fairness(session, user, int(request.path_params["training_id"]))
+    context = {"report": report, "reasons": list(compass.Reason)}
+    return render(request, "pathways/fairness.html", context)
 
 
 async def group_part(
@@ -156,6 +216,13 @@ AREA = Area(
             unpin,
             methods=["POST"],
         ),
+        Route("/iterations/{iteration_id:id}/boussole/removals", remove_card, methods=["POST"]),
+        Route(
+            "/iterations/{iteration_id:id}/boussole/removals/{removal_id:id}/undo",
+            restore_card,
+            methods=["POST"],
+        ),
+        Route("/trainings/{training_id:id}/boussole", fairness_page, methods=["GET"]),
     ],
     channels={"boussole": Channel(_hears_own_compass)},
     group_page=group_part,
@@ -167,6 +234,8 @@ AREA = Area(
         permissions.can_erase_card_verdicts,
         permissions.can_pin_card,
         permissions.can_read_card_report,
+        permissions.can_remove_card,
+        permissions.can_read_suggestion_fairness,
     ],
     personal_data=(
         Holding(
@@ -208,13 +277,18 @@ AREA = Area(
         Holding(
             CardPin,
             person=("learner_id", "trainer_id"),
-            what=lambda: _("The cards a trainer put on your compass, with their note."),
-            purpose=lambda: _("Letting trainers point a learner to a peer or a project role."),
+            what=lambda: _(
+                "The cards a trainer put on your compass, with their note, or took off it."
+            ),
+            purpose=lambda: _(
+                "Letting trainers point a learner to a peer or a project role, or set a card "
+                "aside for them."
+            ),
             basis=Basis.LEGITIMATE_INTEREST,
             retention=Retention(as_long_as_the_account),
             on_erase=OnErase.DELETE,
             recipients=trainers_of_the_group,
-            exported=("card_key", "kind", "note", "created_at"),
+            exported=("card_key", "kind", "note", "created_at", "removed"),
         ),
     ),
 )
