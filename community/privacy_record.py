@@ -35,6 +35,7 @@ AREA_TITLES: dict[str, Callable[[], str]] = {
     "digests": lambda: _("E-mail digests"),
     "skill_map": lambda: _("Skill map"),
     "pathways": lambda: _("My compass"),
+    "rotation": lambda: _("Job rotation"),
 }
 
 

@@ -34,6 +34,15 @@ from community.models.projects import (
 )
 from community.models.pulse import PulseQuestion, PulseTap, PulseVote
 from community.models.reports import ImprovementAction, ReportAuditEntry
+from community.models.rotation import (
+    CompanyContact,
+    Decision,
+    Departure,
+    DepartureSkill,
+    PoolMember,
+    Proposal,
+    RotationCompany,
+)
 from community.models.skill_map import (
     LinkKind,
     LinkOrigin,
@@ -63,8 +72,12 @@ __all__ = [
     "CardShown",
     "CardVerdict",
     "CommentStatus",
+    "CompanyContact",
     "CourseSession",
     "DataExport",
+    "Decision",
+    "Departure",
+    "DepartureSkill",
     "DigestSent",
     "Enrolment",
     "EnrolmentRole",
@@ -93,10 +106,12 @@ __all__ = [
     "Notification",
     "OutboxMail",
     "PathwayChoice",
+    "PoolMember",
     "Project",
     "ProjectMember",
     "ProjectRole",
     "ProjectSupport",
+    "Proposal",
     "Provider",
     "PulseQuestion",
     "PulseTap",
@@ -104,6 +119,7 @@ __all__ = [
     "ReportAuditEntry",
     "RetentionRun",
     "Role",
+    "RotationCompany",
     "Skill",
     "SkillLink",
     "TargetJob",
