@@ -125,12 +125,19 @@ async def invite(
         raise forms.FormError(
             {"email": _("This address already has an account: ask for another one.")}, data
         ) from None
-    assert contact.id is not None
-    db.add(CompanyContact(company_id=company_id, user_id=contact.id, invited_by=user.id))
+    await attach(db, user, company, contact)
     token = tokens.issue(db, contact, tokens.RESET, INVITATION_LIFETIME)
     url = f"{base_url}/password/reset/{token}"
     queue(db, contact, "rotation-invite", lambda: _invitation(contact, company, url), mail_from)
     return contact
+
+
+async def attach(db: AsyncSession, user: User, company: RotationCompany, contact: User) -> None:
+    """The account speaks for the company from now on."""
+    if not permissions.can_invite_company_contact(user, company.provider_id):
+        raise NotFound
+    assert contact.id is not None and contact.role == Role.COMPANY
+    db.add(CompanyContact(company_id=company.id or 0, user_id=contact.id, invited_by=user.id))
 
 
 async def company_of(db: AsyncSession, user: User) -> RotationCompany | None:

@@ -52,7 +52,9 @@ async def _lines(db: AsyncSession, listed: list[RotationCompany]) -> list[Depart
     counts = select(
         Proposal.departure_id, func.count(), func.max(cast(col(Proposal.both_accepted), Integer))
     ).where(col(Proposal.departure_id).in_(ids))
-    stats = {d: (n, bool(f)) for d, n, f in await db.exec(counts.group_by(col(Proposal.departure_id)))}
+    stats = {
+        d: (n, bool(f)) for d, n, f in await db.exec(counts.group_by(col(Proposal.departure_id)))
+    }
     lines = []
     for departure in found:
         count, filled = stats.get(departure.id or 0, (0, False))
