@@ -39,21 +39,22 @@ def _ident(request: Request, name: str) -> int:
     return int(request.path_params[name])
 
 
-async def _hub_seq(session: AsyncSession, user: User, page: pages.Hub) -> tuple[str, int]:
-    """The channel the hub's region follows, and where it stands."""
+async def _hub_seq(session: AsyncSession, user: User, page: pages.Hub) -> int:
+    """Where the channel the hub's region follows stands: the coordinators' board, or the
+    person's own rotation."""
     if page.provider_id is not None:
         channel = live.board_channel(page.provider_id)
     else:
         channel = live.own_channel(user.id or 0)
-    return channel, await realtime.last_seq(session, channel)
+    return await realtime.last_seq(session, channel)
 
 
 async def hub_page(request: Request, **extra: object) -> Response:
     user = signed_in(request)
     async with transaction(request) as session:
         page = await pages.hub(session, user)
-        channel, seq = await _hub_seq(session, user, page)
-    context: dict[str, Any] = {"page": page, "live_channel": channel, "live_seq": seq, **extra}
+        seq = await _hub_seq(session, user, page)
+    context: dict[str, Any] = {"page": page, "live_seq": seq, **extra}
     status = 422 if "errors" in extra else 200
     return render(request, "rotation/hub.html", context, status_code=status, block="hub")
 
