@@ -20,7 +20,7 @@ POOL_FIELDS = (
     Count("hours_per_week"),
     Postcode("postcode"),
     Count("travel_km", high=200, low=0),
-    forms.Choice("consent", choices=("yes",)),
+    forms.Choice("consent", choices=("yes",), required=False),
 )
 STATED = ("skills", "available_from", "hours_per_week", "postcode", "travel_km")
 
