@@ -158,8 +158,8 @@ async def test_a_company_declares_a_departure_and_reads_the_hour_for_hour_check(
     )
     assert answer.status_code == 303
     page = (await company.get(answer.headers["location"])).text
-    # 20 weeks and a day: 30 h of training and 35 h of replacement a week.
-    assert "Formation : 30 h par semaine pendant 20,1 semaines" in page or "20.1" in page
+    # 20 weeks and a day (141 days): 30 h of training and 35 h of replacement a week.
+    assert "Formation : 30 h par semaine pendant 20,1 semaines, 604 h en tout." in page
     assert "Heure pour heure : le remplacement couvre chaque heure de formation." in page
     assert "Premiers secours" in page
 
