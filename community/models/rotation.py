@@ -38,7 +38,6 @@ class CompanyContact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="rotation_company.id", index=True)
     user_id: int = Field(foreign_key="user.id", unique=True)
-    invited_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -114,7 +113,6 @@ class Proposal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     departure_id: int = Field(foreign_key="departure.id", index=True)
     candidate_id: int = Field(foreign_key="user.id", index=True)
-    proposed_by: int | None = Field(default=None, foreign_key="user.id")
     score: int = 0
     company_decision: str = Field(default=Decision.PENDING, max_length=10)
     candidate_decision: str = Field(default=Decision.PENDING, max_length=10)

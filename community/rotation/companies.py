@@ -137,7 +137,7 @@ async def attach(db: AsyncSession, user: User, company: RotationCompany, contact
     if not permissions.can_invite_company_contact(user, company.provider_id):
         raise NotFound
     assert contact.id is not None and contact.role == Role.COMPANY
-    db.add(CompanyContact(company_id=company.id or 0, user_id=contact.id, invited_by=user.id))
+    db.add(CompanyContact(company_id=company.id or 0, user_id=contact.id))
 
 
 async def company_of(db: AsyncSession, user: User) -> RotationCompany | None:

@@ -66,9 +66,7 @@ async def propose(
     if await _filled(db, departure_id):
         raise forms.FormError({"candidate_id": taken().errors["decision"]}, data)
     points, _reasons = matching.score(view.departure, view.skills, member)
-    proposal = Proposal(
-        departure_id=departure_id, candidate_id=member.user_id, proposed_by=user.id, score=points
-    )
+    proposal = Proposal(departure_id=departure_id, candidate_id=member.user_id, score=points)
     try:
         async with db.begin_nested():
             db.add(proposal)

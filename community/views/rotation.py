@@ -250,8 +250,8 @@ AREA = Area(
     personal_data=(
         Holding(
             CompanyContact,
-            person=("user_id", "invited_by"),
-            what=lambda: _("The company you speak for in job rotation, and who invited you."),
+            person=("user_id",),
+            what=lambda: _("The company you speak for in job rotation."),
             purpose=lambda: _("Letting a company declare departures and choose replacements."),
             basis=Basis.CONTRACT,
             retention=Retention(as_long_as_the_account),
@@ -291,7 +291,7 @@ AREA = Area(
         ),
         Holding(
             Proposal,
-            person=("candidate_id", "proposed_by"),
+            person=("candidate_id",),
             what=lambda: _("The companies you were proposed to, and both sides' answers."),
             purpose=lambda: _("Matching a replacement with a company, with both agreeing."),
             basis=Basis.CONSENT,

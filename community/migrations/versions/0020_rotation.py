@@ -40,15 +40,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("company_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("invited_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["company_id"],
             ["rotation_company.id"],
             name=op.f("fk_company_contact_company_id_rotation_company"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["invited_by"], ["user.id"], name=op.f("fk_company_contact_invited_by_user")
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["user.id"], name=op.f("fk_company_contact_user_id_user")
@@ -144,7 +140,6 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("departure_id", sa.Integer(), nullable=False),
         sa.Column("candidate_id", sa.Integer(), nullable=False),
-        sa.Column("proposed_by", sa.Integer(), nullable=True),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("company_decision", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column(
@@ -158,9 +153,6 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["departure_id"], ["departure.id"], name=op.f("fk_proposal_departure_id_departure")
-        ),
-        sa.ForeignKeyConstraint(
-            ["proposed_by"], ["user.id"], name=op.f("fk_proposal_proposed_by_user")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal")),
         sa.UniqueConstraint("departure_id", "candidate_id", name=op.f("uq_proposal_departure_id")),
