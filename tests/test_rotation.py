@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from html import unescape
 
@@ -35,24 +34,11 @@ from community.models import (
 from community.rotation import live, matching
 from tests.conftest import make_client
 from tests.helpers import csrf_token, post_form, sign_in, staff_of_another_provider
+from tests.test_races import Person
 
 STAFF = "organisme@demo.test"
 COMPANY = "entreprise1@demo.test"
 OTHER_COMPANY = "entreprise2@demo.test"
-
-
-@dataclass
-class Person:
-    """A signed-in browser of one person."""
-
-    http: httpx2.AsyncClient
-    token: str
-
-    async def post(self, path: str, **data: str) -> httpx2.Response:
-        return await self.http.post(path, data={**data, "csrf_token": self.token})
-
-    async def get(self, path: str) -> httpx2.Response:
-        return await self.http.get(path)
 
 
 Sign = Callable[[str], Awaitable[Person]]
@@ -108,7 +94,7 @@ async def test_staff_invite_a_company_contact_who_chooses_a_password_from_the_ma
 ):
     staff = await person(STAFF)
     assert (await staff.post("/relais/companies", name="Boulangerie Caron")).status_code == 303
-    page = (await staff.get("/relais")).text
+    page = (await staff.http.get("/relais")).text
     ids = re.findall(r"/relais/companies/(\d+)/contacts", page)
     invited = await staff.post(
         f"/relais/companies/{max(ids, key=int)}/contacts",
@@ -135,7 +121,7 @@ async def test_staff_invite_a_company_contact_who_chooses_a_password_from_the_ma
 
 async def test_inviting_an_address_that_has_an_account_is_refused_in_french(person):
     staff = await person(STAFF)
-    page = (await staff.get("/relais")).text
+    page = (await staff.http.get("/relais")).text
     company_id = re.findall(r"/relais/companies/(\d+)/contacts", page)[0]
     answer = await staff.post(
         f"/relais/companies/{company_id}/contacts", display_name="X", email="apprenant1@demo.test"
@@ -157,7 +143,7 @@ async def test_a_company_declares_a_departure_and_reads_the_hour_for_hour_check(
         "/relais/departures", **departure_form(), skill_ids=str(first_aid.id)
     )
     assert answer.status_code == 303
-    page = (await company.get(answer.headers["location"])).text
+    page = (await company.http.get(answer.headers["location"])).text
     # 20 weeks and a day (141 days): 30 h of training and 35 h of replacement a week.
     assert "Formation : 30 h par semaine pendant 20,1 semaines, 604 h en tout." in page
     assert "Heure pour heure : le remplacement couvre chaque heure de formation." in page
@@ -169,7 +155,7 @@ async def test_a_replacement_shorter_than_the_training_says_the_hours_not_covere
     answer = await company.post(
         "/relais/departures", **departure_form(training_hours="35", replacement_hours="20")
     )
-    page = (await company.get(answer.headers["location"])).text
+    page = (await company.http.get(answer.headers["location"])).text
     assert "heures de formation ne sont pas couvertes par le remplacement" in page
 
 
@@ -219,12 +205,12 @@ async def test_a_departure_names_only_skills_of_the_provider(person):
 
 async def test_a_company_sees_only_its_own_departures(person):
     mine, other = await person(COMPANY), await person(OTHER_COMPANY)
-    hub = (await mine.get("/relais")).text
+    hub = (await mine.http.get("/relais")).text
     assert "/relais/departures/1" in hub and "/relais/departures/2" in hub
     assert "/relais/departures/3" not in hub
-    assert (await other.get("/relais/departures/1")).status_code == 404
-    assert (await mine.get("/relais/departures/3")).status_code == 404
-    assert (await other.get("/relais/departures/3")).status_code == 200
+    assert (await other.http.get("/relais/departures/1")).status_code == 404
+    assert (await mine.http.get("/relais/departures/3")).status_code == 404
+    assert (await other.http.get("/relais/departures/3")).status_code == 200
 
 
 async def test_the_coordinator_of_another_provider_gets_404(app, demo_data, db):
@@ -242,9 +228,9 @@ async def test_the_coordinator_of_another_provider_gets_404(app, demo_data, db):
 
 async def test_learners_see_only_their_own_rotation(person, db):
     proposed, other = await person("apprenant3@demo.test"), await person("apprenant1@demo.test")
-    assert "Aide à domicile du Rhône" in (await proposed.get("/relais")).text
-    assert "Aide à domicile du Rhône" not in (await other.get("/relais")).text
-    assert (await proposed.get("/relais/departures/2")).status_code == 404
+    assert "Aide à domicile du Rhône" in (await proposed.http.get("/relais")).text
+    assert "Aide à domicile du Rhône" not in (await other.http.get("/relais")).text
+    assert (await proposed.http.get("/relais/departures/2")).status_code == 404
     mine = await proposal_of(db, 2, "apprenant3@demo.test")
     # Another learner cannot answer for them.
     answer = await other.post(f"/relais/proposals/{mine.id}/candidate", decision="accepted")
@@ -270,7 +256,7 @@ async def test_only_those_who_see_a_departure_hear_its_channel(db, demo_data):
 
 async def test_the_coordinator_sees_candidates_ranked_with_reasons_in_words(person):
     staff = await person(STAFF)
-    page = (await staff.get("/relais/departures/1")).text
+    page = (await staff.http.get("/relais/departures/1")).text
     ranked = re.findall(r"<h3>(?:<bdi>)?([^<]+?)(?:</bdi>)? — score (\d+) / 100</h3>", page)
     names = [name for name, _score in ranked]
     scores = [int(score) for _name, score in ranked]
@@ -311,9 +297,9 @@ async def test_a_learner_opts_in_with_consent_and_withdraws(person, db):
         member = (await session.exec(select(PoolMember).where(PoolMember.user_id == me.id))).one()
     assert member.consented_at is not None and member.withdrawn_at is None
     staff = await person(STAFF)
-    assert "Lucas Martin" in (await staff.get("/relais/departures/1")).text
+    assert "Lucas Martin" in (await staff.http.get("/relais/departures/1")).text
     assert (await learner.post("/relais/pool/withdraw")).status_code == 303
-    assert "Lucas Martin" not in (await staff.get("/relais/departures/1")).text
+    assert "Lucas Martin" not in (await staff.http.get("/relais/departures/1")).text
     proposed = await staff.post("/relais/departures/1/proposals", candidate_id=str(me.id))
     assert proposed.status_code == 422
 
@@ -351,18 +337,18 @@ async def test_the_pool_form_refuses_malformed_input_in_french(person, field, va
 async def test_the_address_reaches_the_company_only_once_both_accepted(person, db):
     company, candidate = await person(COMPANY), await person("apprenant3@demo.test")
     address = "apprenant3@demo.test"
-    assert address not in (await company.get("/relais/departures/2")).text
+    assert address not in (await company.http.get("/relais/departures/2")).text
     mine = await proposal_of(db, 2, address)
     assert (
         await candidate.post(f"/relais/proposals/{mine.id}/candidate", decision="accepted")
     ).status_code == 303
-    assert address not in (await company.get("/relais/departures/2")).text
+    assert address not in (await company.http.get("/relais/departures/2")).text
     assert (
         await company.post(f"/relais/proposals/{mine.id}/company", decision="accepted")
     ).status_code == 303
-    page = (await company.get("/relais/departures/2")).text
+    page = (await company.http.get("/relais/departures/2")).text
     assert f"mailto:{address}" in page and "Remplaçant·e trouvé·e" in page
-    assert "Acceptation des deux côtés" in (await candidate.get("/relais")).text
+    assert "Acceptation des deux côtés" in (await candidate.http.get("/relais")).text
 
 
 async def test_a_filled_departure_refuses_another_acceptance_in_french(person, db):
@@ -476,7 +462,7 @@ async def test_the_database_itself_refuses_a_second_accepted_replacement(db, dem
 
 async def test_an_invitation_link_lasts_a_week(person, db):
     staff = await person(STAFF)
-    page = (await staff.get("/relais")).text
+    page = (await staff.http.get("/relais")).text
     company_id = re.findall(r"/relais/companies/(\d+)/contacts", page)[0]
     await staff.post(
         f"/relais/companies/{company_id}/contacts", display_name="Eve", email="eve@x.test"

@@ -3,6 +3,7 @@ candidates, proposals and both sides' decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -128,56 +129,60 @@ async def company_decides(request: Request) -> Response:
     return redirect(f"/relais/departures/{proposal.departure_id}")
 
 
-@shows_errors_on(hub_page)
-async def candidate_decides(request: Request) -> Response:
-    user = signed_in(request)
-    data = await form_data(request)
-    async with transaction(request) as session:
-        await proposals.decide(session, user, _ident(request, "proposal_id"), "candidate", data)
-    return redirect("/relais")
+Act = Callable[[AsyncSession, User, Request, dict[str, str]], Awaitable[object]]
 
 
-@shows_errors_on(hub_page)
-async def create_company(request: Request) -> Response:
-    user = signed_in(request)
-    data = await form_data(request)
-    async with transaction(request) as session:
-        await companies.create(session, user, data)
-    return redirect("/relais")
+def _on_hub(
+    act: Act, after: Callable[[Request], None] | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """A write from the rotation's own page; a refused form is said there. `after` runs
+    once the write is committed."""
+
+    @shows_errors_on(hub_page)
+    async def endpoint(request: Request) -> Response:
+        user = signed_in(request)
+        data = await form_data(request)
+        async with transaction(request) as session:
+            await act(session, user, request, data)
+        if after is not None:
+            after(request)
+        return redirect("/relais")
+
+    return endpoint
 
 
-@shows_errors_on(hub_page)
-async def invite_contact(request: Request) -> Response:
-    user = signed_in(request)
-    data = await form_data(request)
-    async with transaction(request) as session:
-        await companies.invite(
-            session,
-            user,
-            _ident(request, "company_id"),
-            data,
-            passwords=request.app.state.passwords,
-            base_url=links_base(request),
-            mail_from=request.app.state.settings.mail_from,
-        )
+async def _candidate_decides(
+    session: AsyncSession, user: User, request: Request, data: dict[str, str]
+) -> None:
+    await proposals.decide(session, user, _ident(request, "proposal_id"), "candidate", data)
+
+
+async def _invite(
+    session: AsyncSession, user: User, request: Request, data: dict[str, str]
+) -> None:
+    await companies.invite(
+        session,
+        user,
+        _ident(request, "company_id"),
+        data,
+        passwords=request.app.state.passwords,
+        base_url=links_base(request),
+        mail_from=request.app.state.settings.mail_from,
+    )
+
+
+def _wake_mailer(request: Request) -> None:
+    """The invitation waits in the outbox: the mailer sends it now rather than next round."""
     request.app.state.mailer.wake()
-    return redirect("/relais")
 
 
-@shows_errors_on(hub_page)
-async def join_pool(request: Request) -> Response:
-    user = signed_in(request)
-    data = await form_data(request)
-    async with transaction(request) as session:
-        await pool.join(session, user, data)
-    return redirect("/relais")
-
-
-async def withdraw(request: Request) -> Response:
-    user = signed_in(request)
-    async with transaction(request) as session:
-        await pool.withdraw(session, user)
-    return redirect("/relais")
+candidate_decides = _on_hub(_candidate_decides)
+invite_contact = _on_hub(_invite, after=_wake_mailer)
+create_company = _on_hub(
+    lambda session, user, _request, data: companies.create(session, user, data)
+)
+join_pool = _on_hub(lambda session, user, _request, data: pool.join(session, user, data))
+withdraw = _on_hub(lambda session, user, _request, _data: pool.withdraw(session, user))
 
 
 async def _hears_departure(session: AsyncSession, user: User, departure_id: int) -> bool:
