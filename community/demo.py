@@ -18,6 +18,7 @@ from community.database import Database
 from community.flipped import demo as flipped_demo
 from community.i18n import DISPLAY_TIMEZONE
 from community.models import Iteration, Provider, Role, Training, TrainingFormat, User, utcnow
+from community.rotation import demo as rotation_demo
 from community.settings import Settings
 
 PROVIDER = "Organisme Démo"
@@ -246,6 +247,12 @@ async def load(
         for project in PROJECTS if with_projects else ():
             await _project(session, people, current, project, today)
 
+        async def account(email: str, name: str, role: Role) -> User:
+            return await _account(session, passwords, email, name, role, provider.id)
+
+        await rotation_demo.load(session, staff, people, account, today)
+        await session.commit()
+
 
 async def _account(
     session: AsyncSession,
@@ -322,6 +329,8 @@ async def print_summary(db: Database) -> None:
     print("  learners:  apprenant1@demo.test … apprenant12@demo.test")
     for email, name, _role in STAFF:
         print(f"  {email:<24} {name}")
+    for email, name, company in rotation_demo.CONTACTS:
+        print(f"  {email:<24} {name} ({company})")
     async with db.session() as session:
         today = datetime.now(DISPLAY_TIMEZONE).date()
         rows = await session.exec(

@@ -608,3 +608,73 @@ def can_erase_account_of(user: User | None, holder: AccountHolder) -> bool:
         and holder.role in (Role.LEARNER, Role.TRAINER)
         and any(is_provider_staff(user, provider_id) for provider_id in holder.provider_ids)
     )
+
+
+# --- rotation ("Relais"): companies, departures, the pool, proposals ---
+
+
+@dataclass(frozen=True)
+class DepartureFacts:
+    """What decides access to a departure: the provider whose scheme it belongs to, whether
+    the viewer speaks for its company, whether they are a candidate proposed for it."""
+
+    provider_id: int
+    is_contact: bool = False
+    is_candidate: bool = False
+
+
+def is_company_contact(user: User | None) -> bool:
+    return user is not None and user.role == Role.COMPANY
+
+
+def can_coordinate_rotation(user: User | None, provider_id: int) -> bool:
+    """The provider's staff run its rotation: companies, pool, matching, proposals."""
+    return is_provider_staff(user, provider_id)
+
+
+def can_invite_company_contact(user: User | None, provider_id: int) -> bool:
+    return can_coordinate_rotation(user, provider_id)
+
+
+def can_declare_departure(user: User | None, is_contact: bool) -> bool:
+    """Only someone who speaks for the company declares who leaves it."""
+    return is_company_contact(user) and is_contact
+
+
+def can_view_departure(user: User | None, departure: DepartureFacts) -> bool:
+    if is_company_contact(user) and departure.is_contact:
+        return True
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_match_candidates(user: User | None, departure: DepartureFacts) -> bool:
+    """The ranked pool, with each candidate's reasons: coordinators only."""
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_propose_candidate(user: User | None, departure: DepartureFacts) -> bool:
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_decide_as_company(user: User | None, departure: DepartureFacts) -> bool:
+    return is_company_contact(user) and departure.is_contact
+
+
+def can_decide_as_candidate(user: User | None, departure: DepartureFacts) -> bool:
+    return user is not None and user.role == Role.LEARNER and departure.is_candidate
+
+
+def can_see_candidate_contact(user: User | None, departure: DepartureFacts, both: bool) -> bool:
+    """A candidate's address reaches the company only once both sides accepted."""
+    if can_coordinate_rotation(user, departure.provider_id):
+        return True
+    return both and can_decide_as_company(user, departure)
+
+
+def can_join_rotation_pool(user: User | None) -> bool:
+    """Job-seeker learners opt in themselves; nobody puts another in the pool."""
+    return user is not None and user.role == Role.LEARNER
+
+
+def can_leave_rotation_pool(user: User | None) -> bool:
+    return can_join_rotation_pool(user)

@@ -46,7 +46,14 @@ CHECKED_HERE = {
     ("iteration.html", "presence-"): "test_who_is_here_*",
     ("flipped/board.html", "readiness-"): "test_a_readiness_board_*",
 }
-CHECKED_ELSEWHERE = {"projects/project.html", "boussole.html"}
+CHECKED_ELSEWHERE = {
+    "projects/project.html",
+    "boussole.html",
+    # Job rotation's regions are fetched again on a nudge, each reader's own view
+    # (tests/test_rotation.py, tests/e2e/test_rotation_pages.py).
+    "rotation/hub.html",
+    "rotation/departure.html",
+}
 LIVE_TAG = re.compile(r'<[a-z]+\s[^>]*?(?:data-live-channel|class="presence")[^>]*>', re.S)
 REGION_ID = re.compile(r'\bid="([a-z-]+-)\{\{')
 

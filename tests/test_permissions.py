@@ -33,6 +33,9 @@ PEOPLE: dict[str, tuple[User | None, str | None]] = {
     "staff": (person(Role.STAFF, PROVIDER), None),
     "other staff": (person(Role.STAFF, OTHER_PROVIDER), None),
     "admin": (person(Role.ADMIN), None),
+    # Job rotation: the contact of the company a departure belongs to, and of another one.
+    "company contact": (person(Role.COMPANY, PROVIDER), None),
+    "other company contact": (person(Role.COMPANY, PROVIDER), None),
 }
 ALL = frozenset(PEOPLE)
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -41,6 +44,16 @@ LEARNERS = frozenset({"outsider learner", "enrolled learner"})
 STAFF = frozenset({"staff", "admin"})
 TEACHING = STAFF | {"trainer of it"}
 CURATORS = STAFF | {"trainer of it", "trainer, same provider"}
+
+
+def rotation_facts(who: str) -> dict[str, Any]:
+    """A departure as the person asked about stands to it: the contact of its company, or
+    the learner proposed for it (the enrolled learner); "outsider learner" is another one."""
+    is_contact = who == "company contact"
+    departure = permissions.DepartureFacts(
+        PROVIDER, is_contact=is_contact, is_candidate=who == "enrolled learner"
+    )
+    return {"departure": departure, "is_contact": is_contact}
 
 
 def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +65,7 @@ def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dic
         "user": user,
         "facts": permissions.IterationFacts(PROVIDER, enrolment, joined_at),
         "provider_id": PROVIDER,
+        **rotation_facts(who),
         **given,
     }
     return {name: known[name] for name in inspect.signature(rule).parameters}
@@ -63,6 +77,7 @@ WAITING = permissions.ProjectPlace(joined=True)
 MEMBER = permissions.ProjectPlace(joined=True, is_member=True)
 AUTHOR = permissions.ProjectPlace(is_author=True, joined=True, is_member=True, is_lead=True)
 SIGNED_IN = ALL - {"anonymous"}
+OTHER_DEPARTURE = permissions.DepartureFacts(OTHER_PROVIDER)
 ENROLLED_LEARNER = frozenset({"enrolled learner"})
 SEES_GROUP = TEACHING | ENROLLED_LEARNER
 
@@ -320,6 +335,35 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "rename a topic of blocking points": (
         permissions.can_name_topic, {}, frozenset({"trainer of it"})
     ),
+    # rotation
+    "run the rotation of the provider": (permissions.can_coordinate_rotation, {}, STAFF),
+    "invite a company contact": (permissions.can_invite_company_contact, {}, STAFF),
+    "declare a departure of one's company": (
+        permissions.can_declare_departure, {}, frozenset({"company contact"})
+    ),
+    "view a departure": (permissions.can_view_departure, {}, STAFF | {"company contact"}),
+    "view a departure of another provider": (
+        permissions.can_view_departure, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+    ),
+    "rank the pool for a departure": (permissions.can_match_candidates, {}, STAFF),
+    "propose a candidate": (permissions.can_propose_candidate, {}, STAFF),
+    "propose for another provider's departure": (
+        permissions.can_propose_candidate, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+    ),
+    "accept or decline a candidate": (
+        permissions.can_decide_as_company, {}, frozenset({"company contact"})
+    ),
+    "accept or decline as the candidate": (
+        permissions.can_decide_as_candidate, {}, ENROLLED_LEARNER
+    ),
+    "see a candidate's address before both accepted": (
+        permissions.can_see_candidate_contact, {"both": False}, STAFF
+    ),
+    "see a candidate's address once both accepted": (
+        permissions.can_see_candidate_contact, {"both": True}, STAFF | {"company contact"}
+    ),
+    "join the rotation pool": (permissions.can_join_rotation_pool, {}, LEARNERS),
+    "leave the rotation pool": (permissions.can_leave_rotation_pool, {}, LEARNERS),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP

@@ -41,6 +41,15 @@ from community.models.projects import (
 )
 from community.models.pulse import PulseQuestion, PulseTap, PulseVote
 from community.models.reports import ImprovementAction, ReportAuditEntry
+from community.models.rotation import (
+    CompanyContact,
+    Decision,
+    Departure,
+    DepartureSkill,
+    PoolMember,
+    Proposal,
+    RotationCompany,
+)
 from community.models.skill_map import (
     LinkKind,
     LinkOrigin,
@@ -70,8 +79,12 @@ __all__ = [
     "CardShown",
     "CardVerdict",
     "CommentStatus",
+    "CompanyContact",
     "CourseSession",
     "DataExport",
+    "Decision",
+    "Departure",
+    "DepartureSkill",
     "DigestSent",
     "Enrolment",
     "EnrolmentRole",
@@ -104,10 +117,12 @@ __all__ = [
     "Notification",
     "OutboxMail",
     "PathwayChoice",
+    "PoolMember",
     "Project",
     "ProjectMember",
     "ProjectRole",
     "ProjectSupport",
+    "Proposal",
     "Provider",
     "PulseQuestion",
     "PulseTap",
@@ -116,6 +131,7 @@ __all__ = [
     "ResourceKind",
     "RetentionRun",
     "Role",
+    "RotationCompany",
     "Skill",
     "SkillLink",
     "TargetJob",

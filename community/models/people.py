@@ -15,6 +15,8 @@ class Role(StrEnum):
     TRAINER = "trainer"
     STAFF = "staff"
     ADMIN = "admin"
+    # Speaks for a partner company of job rotation (community/rotation), invited by staff.
+    COMPANY = "company"
 
 
 class Provider(SQLModel, table=True):

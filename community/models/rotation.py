@@ -1,0 +1,121 @@
+"""Job rotation ("Relais"): partner companies and their contacts, the departures they declare,
+the learners who opted in to replace someone, and the replacements proposed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from community.models.base import utcnow
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class RotationCompany(SQLModel, table=True):
+    """A partner company of a provider's rotation scheme."""
+
+    __tablename__ = "rotation_company"
+    __table_args__ = (UniqueConstraint("provider_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    name: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CompanyContact(SQLModel, table=True):
+    """The account of a person who speaks for a company (one company per account)."""
+
+    __tablename__ = "company_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="rotation_company.id", index=True)
+    user_id: int = Field(foreign_key="user.id", unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Departure(SQLModel, table=True):
+    """An employee leaving their post for a training, and the replacement it calls for."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="rotation_company.id", index=True)
+    declared_by: int | None = Field(default=None, foreign_key="user.id")
+    # Who leaves: a learner already in Ruche, or a name and an address.
+    employee_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    employee_name: str = Field(default="", max_length=80)
+    employee_email: str = Field(default="", max_length=254)
+    post_title: str = Field(max_length=120)
+    tasks: str = Field(default="", max_length=2000)
+    shift: str = Field(default="", max_length=80)
+    # Where the post is: a name and a postcode (distance is judged from postcodes).
+    site: str = Field(default="", max_length=120)
+    site_postcode: str = Field(max_length=5)
+    # The training: a group of Ruche, or one outside named here.
+    iteration_id: int | None = Field(default=None, foreign_key="iteration.id")
+    training_name: str = Field(default="", max_length=120)
+    starts_on: date
+    ends_on: date
+    training_hours: int  # per week, away from the post
+    replacement_hours: int  # per week, worked by the replacement
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DepartureSkill(SQLModel, table=True):
+    """A skill of the provider's catalogue that the post needs."""
+
+    __tablename__ = "departure_skill"
+
+    departure_id: int = Field(foreign_key="departure.id", primary_key=True)
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True)
+
+
+class PoolMember(SQLModel, table=True):
+    """A learner who opted in to replace employees on training: one row per person, kept
+    after a withdrawal so that the consent and its withdrawal stay on record."""
+
+    __tablename__ = "pool_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", unique=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    skills: str = Field(max_length=500)  # the person's words, comma-separated
+    available_from: date
+    hours_per_week: int
+    postcode: str = Field(max_length=5)
+    travel_km: int
+    consented_at: datetime = Field(default_factory=utcnow)
+    withdrawn_at: datetime | None = None
+
+
+class Proposal(SQLModel, table=True):
+    """A candidate proposed by a coordinator for a departure; the company and the candidate
+    each decide. `both_accepted` is set by the second acceptance, and the partial unique
+    index holds the rule that a departure has one accepted replacement at most."""
+
+    __table_args__ = (
+        UniqueConstraint("departure_id", "candidate_id"),
+        Index(
+            "uq_proposal_one_accepted",
+            "departure_id",
+            unique=True,
+            sqlite_where=text("both_accepted"),
+            postgresql_where=text("both_accepted"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    departure_id: int = Field(foreign_key="departure.id", index=True)
+    candidate_id: int = Field(foreign_key="user.id", index=True)
+    score: int = 0
+    company_decision: str = Field(default=Decision.PENDING, max_length=10)
+    candidate_decision: str = Field(default=Decision.PENDING, max_length=10)
+    both_accepted: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None

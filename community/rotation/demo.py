@@ -1,0 +1,112 @@
+"""Demo data of job rotation: two partner companies, three departures at different stages
+(open, candidates proposed, replacement found) and a small pool, made through the actions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community.models import Proposal, Role, Skill, User
+from community.rotation import companies, departures, pool, proposals
+
+# (contact's address, name, company)
+CONTACTS = [
+    ("entreprise1@demo.test", "Marc Lefèvre", "Aide à domicile du Rhône"),
+    ("entreprise2@demo.test", "Nadia Girard", "Agence web Canut"),
+]
+# (learner number, skills in their words, postcode, km, hours a week)
+POOL = [
+    (3, "premiers secours, gestes et postures, relation d'aide", "69003", 25, 35),
+    (4, "Premier secour, aide à la toilette", "69100", 40, 28),
+    (5, "HTML, CSS, javascript", "69007", 15, 35),
+    (8, "gestes et posture, cuisine", "38200", 10, 20),
+]
+DEPARTURES: list[dict[str, Any]] = [
+    {
+        "employee_name": "Sylvie Roche",
+        "post_title": "Auxiliaire de vie",
+        "tasks": "Aide au lever et au coucher, repas, courses, accompagnement aux rendez-vous.",
+        "shift": "Matins, de 7 h à 13 h",
+        "site": "Lyon 3e",
+        "site_postcode": "69003",
+        "training_name": "Titre professionnel d'aide-soignant·e",
+        "skills": ["Premiers secours", "Gestes et postures", "Relation d'aide"],
+        "weeks": (3, 40),
+        "hours": (30, 30),
+    },
+    {
+        "employee_name": "Patrick Morel",
+        "post_title": "Aide à domicile",
+        "tasks": "Entretien du logement, préparation des repas, présence auprès des personnes.",
+        "shift": "Après-midis",
+        "site": "Villeurbanne",
+        "site_postcode": "69100",
+        "training_name": "Assistant·e de vie aux familles, en alternance",
+        "skills": ["Gestes et postures", "Premiers secours"],
+        "weeks": (6, 30),
+        "hours": (28, 24),
+    },
+    {
+        "employee_name": "Julie Faure",
+        "post_title": "Intégrateur·rice web",
+        "tasks": "Maquettes en HTML et CSS, corrections d'accessibilité, mises en ligne.",
+        "shift": "Journée",
+        "site": "Lyon 7e",
+        "site_postcode": "69007",
+        "training_name": "Concepteur·rice développeur·se d'applications",
+        "skills": ["HTML", "CSS", "JavaScript"],
+        "weeks": (4, 52),
+        "hours": (35, 35),
+    },
+]
+
+Account = Callable[[str, str, Role], Awaitable[User]]
+
+
+async def load(
+    session: AsyncSession, staff: User, people: dict[str, User], account: Account, today: date
+) -> None:
+    contacts = []
+    for email, name, company_name in CONTACTS:
+        company = await companies.create(session, staff, {"name": company_name})
+        contact = await account(email, name, Role.COMPANY)
+        await companies.attach(session, staff, company, contact)
+        contacts.append(contact)
+    for number, skills, postcode, km, hours in POOL:
+        data = {
+            "skills": skills, "available_from": today.isoformat(), "hours_per_week": str(hours),
+            "postcode": postcode, "travel_km": str(km), "consent": "yes",
+        }  # fmt: skip
+        await pool.join(session, people[f"apprenant{number}@demo.test"], data)
+    catalogue = {s.name: s.id for s in await session.exec(select(Skill))}
+    made = []
+    for index, spec in enumerate(DEPARTURES):
+        first, last = (today + timedelta(weeks=w) for w in spec["weeks"])
+        training, replacement = spec["hours"]
+        data = {
+            **{k: v for k, v in spec.items() if isinstance(v, str)},
+            "starts_on": first.isoformat(), "ends_on": last.isoformat(),
+            "training_hours": str(training), "replacement_hours": str(replacement),
+            "skill_ids": ",".join(str(catalogue[name]) for name in spec["skills"]),
+        }  # fmt: skip
+        made.append(await departures.declare(session, contacts[0 if index < 2 else 1], data))
+    await _stages(session, staff, people, contacts, [d.id or 0 for d in made])
+
+
+async def _stages(session, staff, people, contacts, ids) -> None:
+    """The first departure is still open; the second has two candidates proposed; the third
+    found its replacement, both sides having accepted."""
+    for number in (3, 4):
+        candidate = people[f"apprenant{number}@demo.test"]
+        await proposals.propose(session, staff, ids[1], {"candidate_id": str(candidate.id)})
+    candidate = people["apprenant5@demo.test"]
+    await proposals.propose(session, staff, ids[2], {"candidate_id": str(candidate.id)})
+    await session.flush()
+    proposal = (await session.exec(select(Proposal).where(Proposal.departure_id == ids[2]))).one()
+    accept = {"decision": "accepted"}
+    await proposals.decide(session, candidate, proposal.id or 0, "candidate", accept)
+    await proposals.decide(session, contacts[1], proposal.id or 0, "company", accept)

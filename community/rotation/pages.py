@@ -1,0 +1,137 @@
+"""What each person's rotation page shows: the coordinators' board, a company's departures,
+a learner's place in the pool and the companies that saw them, one departure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, cast
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community import permissions
+from community.models import (
+    Departure,
+    Iteration,
+    PoolMember,
+    Proposal,
+    RotationCompany,
+    Training,
+    User,
+)
+from community.rotation import companies, departures, matching, pool, proposals
+from community.rotation.departures import DepartureView, HourCheck
+
+
+@dataclass(frozen=True)
+class DepartureLine:
+    departure: Departure
+    company: RotationCompany
+    check: HourCheck
+    status: str
+
+
+@dataclass
+class Hub:
+    """The /relais page: its parts depend on who looks."""
+
+    provider_id: int | None = None
+    companies: list[RotationCompany] = field(default_factory=list)
+    contacts: dict[int, list[User]] = field(default_factory=dict)
+    departures: list[DepartureLine] = field(default_factory=list)
+    company: RotationCompany | None = None
+    member: PoolMember | None = None
+    proposed: list = field(default_factory=list)
+    pool_size: int = 0
+
+
+async def _lines(db: AsyncSession, listed: list[RotationCompany]) -> list[DepartureLine]:
+    by_id = {c.id: c for c in listed}
+    found = await departures.of_companies(db, [c.id or 0 for c in listed])
+    ids = [d.id or 0 for d in found]
+    counts = select(
+        Proposal.departure_id, func.count(), func.max(cast(col(Proposal.both_accepted), Integer))
+    ).where(col(Proposal.departure_id).in_(ids))
+    stats = {
+        d: (n, bool(f)) for d, n, f in await db.exec(counts.group_by(col(Proposal.departure_id)))
+    }
+    lines = []
+    for departure in found:
+        count, filled = stats.get(departure.id or 0, (0, False))
+        state = "filled" if filled else ("proposed" if count else "open")
+        check = departures.hour_check(departure)
+        lines.append(DepartureLine(departure, by_id[departure.company_id], check, state))
+    return lines
+
+
+async def hub(db: AsyncSession, user: User) -> Hub:
+    page = Hub()
+    provider_id = user.provider_id
+    if provider_id is not None and permissions.can_coordinate_rotation(user, provider_id):
+        page.provider_id = provider_id
+        page.companies = await companies.companies(db, provider_id)
+        page.contacts = await companies.contacts(db, [c.id or 0 for c in page.companies])
+        page.departures = await _lines(db, page.companies)
+        page.pool_size = len(await pool.available(db, provider_id))
+    elif (company := await companies.company_of(db, user)) is not None:
+        page.company = company
+        page.departures = await _lines(db, [company])
+    elif permissions.can_join_rotation_pool(user):
+        page.member = await pool.membership(db, user)
+        page.proposed = await proposals.of_candidate(db, user)
+    return page
+
+
+@dataclass(frozen=True)
+class DeparturePage:
+    view: DepartureView
+    check: HourCheck
+    proposals: list[tuple[Proposal, User]]
+    status: str
+    ranked: list[matching.Ranked]
+    may_propose: bool
+    may_decide: bool
+    sees_contact: dict[int, bool]
+    training_label: str
+
+
+async def departure_page(db: AsyncSession, user: User, departure_id: int) -> DeparturePage:
+    view = await departures.view_of(db, user, departure_id)
+    listed = await proposals.for_departure(db, departure_id)
+    state = proposals.status(view, listed)
+    may_propose = permissions.can_propose_candidate(user, view.facts)
+    ranked: list[matching.Ranked] = []
+    if permissions.can_match_candidates(user, view.facts):
+        already = {p.candidate_id for p, _person in listed}
+        available = await pool.available(db, view.company.provider_id)
+        ranked = matching.rank(
+            view.departure, view.skills, [(m, p) for m, p in available if p.id not in already]
+        )
+    sees = {
+        p.id or 0: permissions.can_see_candidate_contact(user, view.facts, p.both_accepted)
+        for p, _person in listed
+    }
+    return DeparturePage(
+        view=view,
+        check=departures.hour_check(view.departure),
+        proposals=listed,
+        status=state,
+        ranked=ranked,
+        may_propose=may_propose and state != "filled",
+        may_decide=permissions.can_decide_as_company(user, view.facts),
+        sees_contact=sees,
+        training_label=await _training_label(db, view.departure),
+    )
+
+
+async def _training_label(db: AsyncSession, departure: Departure) -> str:
+    """The training as the company named it, or the Ruche group it chose."""
+    if departure.iteration_id is None:
+        return departure.training_name
+    query = (
+        select(Training.title, Iteration.name)
+        .join(Iteration, col(Iteration.training_id) == Training.id)
+        .where(Iteration.id == departure.iteration_id)
+    )
+    found = (await db.exec(query)).first()
+    return f"{found[0]} · {found[1]}" if found else departure.training_name

@@ -1,0 +1,309 @@
+"""Job rotation ("Relais"): the coordinators' board, companies' departures, the pool of
+candidates, proposals and both sides' decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import realtime
+from community import permissions
+from community.area import Area, Channel, NavEntry
+from community.errors import NotFound
+from community.i18n import _
+from community.models import (
+    CompanyContact,
+    Departure,
+    PoolMember,
+    Proposal,
+    User,
+)
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_account,
+)
+from community.rotation import companies, departures, live, pages, pool, proposals
+from community.templating import render
+from community.views import form_data, redirect, shows_errors_on, signed_in, transaction
+from community.views.mail import links_base
+
+
+def _ident(request: Request, name: str) -> int:
+    return int(request.path_params[name])
+
+
+async def _hub_seq(session: AsyncSession, user: User, page: pages.Hub) -> int:
+    """Where the channel the hub's region follows stands: the coordinators' board, or the
+    person's own rotation."""
+    if page.provider_id is not None:
+        channel = live.board_channel(page.provider_id)
+    else:
+        channel = live.own_channel(user.id or 0)
+    return await realtime.last_seq(session, channel)
+
+
+async def hub_page(request: Request, **extra: object) -> Response:
+    user = signed_in(request)
+    async with transaction(request) as session:
+        page = await pages.hub(session, user)
+        seq = await _hub_seq(session, user, page)
+    context: dict[str, Any] = {"page": page, "live_seq": seq, **extra}
+    status = 422 if "errors" in extra else 200
+    return render(request, "rotation/hub.html", context, status_code=status, block="hub")
+
+
+async def new_departure_page(request: Request, **extra: object) -> Response:
+    user = signed_in(request)
+    async with transaction(request) as session:
+        company = await companies.company_of(session, user)
+        if company is None or not permissions.can_declare_departure(user, True):
+            raise NotFound
+        choices = await departures.form_choices(session, company)
+    status = 422 if "errors" in extra else 200
+    context = {"company": company, **choices, **extra}
+    return render(request, "rotation/declare.html", context, status_code=status)
+
+
+@shows_errors_on(new_departure_page)
+async def declare(request: Request) -> Response:
+    user = signed_in(request)
+    form = await request.form()
+    data = await form_data(request)
+    data["skill_ids"] = ",".join(str(v) for v in form.getlist("skill_ids") if isinstance(v, str))
+    async with transaction(request) as session:
+        departure = await departures.declare(session, user, data)
+    return redirect(f"/relais/departures/{departure.id}")
+
+
+async def _departure(request: Request, departure_id: int, extra: dict[str, Any]) -> Response:
+    user = signed_in(request)
+    async with transaction(request) as session:
+        page = await pages.departure_page(session, user, departure_id)
+        seq = await realtime.last_seq(session, live.departure_channel(departure_id))
+    status = 422 if "errors" in extra else 200
+    context = {"page": page, "live_seq": seq, **extra}
+    return render(
+        request, "rotation/departure.html", context, status_code=status, block="departure"
+    )
+
+
+async def departure_page(request: Request, **extra: object) -> Response:
+    return await _departure(request, _ident(request, "departure_id"), extra)
+
+
+async def proposal_page(request: Request, **extra: object) -> Response:
+    """A company's refused answer is said on the page of the departure it was about."""
+    async with transaction(request) as session:
+        proposal = await session.get(Proposal, _ident(request, "proposal_id"))
+    if proposal is None:
+        raise NotFound
+    return await _departure(request, proposal.departure_id, extra)
+
+
+@shows_errors_on(departure_page)
+async def propose(request: Request) -> Response:
+    user = signed_in(request)
+    departure_id = _ident(request, "departure_id")
+    data = await form_data(request)
+    async with transaction(request) as session:
+        await proposals.propose(session, user, departure_id, data)
+    return redirect(f"/relais/departures/{departure_id}")
+
+
+@shows_errors_on(proposal_page)
+async def company_decides(request: Request) -> Response:
+    user = signed_in(request)
+    data = await form_data(request)
+    async with transaction(request) as session:
+        proposal = await proposals.decide(
+            session, user, _ident(request, "proposal_id"), "company", data
+        )
+    return redirect(f"/relais/departures/{proposal.departure_id}")
+
+
+Act = Callable[[AsyncSession, User, Request, dict[str, str]], Awaitable[object]]
+
+
+def _on_hub(
+    act: Act, after: Callable[[Request], None] | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """A write from the rotation's own page; a refused form is said there. `after` runs
+    once the write is committed."""
+
+    @shows_errors_on(hub_page)
+    async def endpoint(request: Request) -> Response:
+        user = signed_in(request)
+        data = await form_data(request)
+        async with transaction(request) as session:
+            await act(session, user, request, data)
+        if after is not None:
+            after(request)
+        return redirect("/relais")
+
+    return endpoint
+
+
+async def _candidate_decides(
+    session: AsyncSession, user: User, request: Request, data: dict[str, str]
+) -> None:
+    await proposals.decide(session, user, _ident(request, "proposal_id"), "candidate", data)
+
+
+async def _invite(
+    session: AsyncSession, user: User, request: Request, data: dict[str, str]
+) -> None:
+    await companies.invite(
+        session,
+        user,
+        _ident(request, "company_id"),
+        data,
+        passwords=request.app.state.passwords,
+        base_url=links_base(request),
+        mail_from=request.app.state.settings.mail_from,
+    )
+
+
+def _wake_mailer(request: Request) -> None:
+    """The invitation waits in the outbox: the mailer sends it now rather than next round."""
+    request.app.state.mailer.wake()
+
+
+candidate_decides = _on_hub(_candidate_decides)
+invite_contact = _on_hub(_invite, after=_wake_mailer)
+create_company = _on_hub(
+    lambda session, user, _request, data: companies.create(session, user, data)
+)
+join_pool = _on_hub(lambda session, user, _request, data: pool.join(session, user, data))
+withdraw = _on_hub(lambda session, user, _request, _data: pool.withdraw(session, user))
+
+
+async def _hears_departure(session: AsyncSession, user: User, departure_id: int) -> bool:
+    await departures.view_of(session, user, departure_id)
+    return True
+
+
+async def _hears_board(_session: AsyncSession, user: User, provider_id: int) -> bool:
+    return permissions.can_coordinate_rotation(user, provider_id)
+
+
+async def _hears_own(_session: AsyncSession, user: User, user_id: int) -> bool:
+    return user_id == user.id
+
+
+def _sees_rotation(user: User) -> bool:
+    """The link shows to coordinators, company contacts and learners."""
+    return (
+        permissions.is_company_contact(user)
+        or permissions.can_join_rotation_pool(user)
+        or (
+            user.provider_id is not None
+            and permissions.can_coordinate_rotation(user, user.provider_id)
+        )
+    )
+
+
+def coordinators_and_company() -> str:
+    return _("The provider's coordinators and the company the replacement was proposed to.")
+
+
+def coordinators() -> str:
+    return _("The provider's coordinators.")
+
+
+AREA = Area(
+    "rotation",
+    routes=[
+        Route("/relais", hub_page, methods=["GET"]),
+        Route("/relais/companies", create_company, methods=["POST"]),
+        Route("/relais/companies/{company_id:id}/contacts", invite_contact, methods=["POST"]),
+        Route("/relais/departures/new", new_departure_page, methods=["GET"]),
+        Route("/relais/departures", declare, methods=["POST"]),
+        Route("/relais/departures/{departure_id:id}", departure_page, methods=["GET"]),
+        Route("/relais/departures/{departure_id:id}/proposals", propose, methods=["POST"]),
+        Route("/relais/proposals/{proposal_id:id}/company", company_decides, methods=["POST"]),
+        Route("/relais/proposals/{proposal_id:id}/candidate", candidate_decides, methods=["POST"]),
+        Route("/relais/pool", join_pool, methods=["POST"]),
+        Route("/relais/pool/withdraw", withdraw, methods=["POST"]),
+    ],
+    channels={
+        "rotation": Channel(_hears_departure),
+        "rotationboard": Channel(_hears_board),
+        "rotationme": Channel(_hears_own),
+    },
+    nav=[NavEntry("/relais", lambda: _("Job rotation"), _sees_rotation, order=38)],
+    rules=[
+        permissions.can_coordinate_rotation,
+        permissions.can_invite_company_contact,
+        permissions.can_declare_departure,
+        permissions.can_view_departure,
+        permissions.can_match_candidates,
+        permissions.can_propose_candidate,
+        permissions.can_decide_as_company,
+        permissions.can_decide_as_candidate,
+        permissions.can_see_candidate_contact,
+        permissions.can_join_rotation_pool,
+        permissions.can_leave_rotation_pool,
+    ],
+    personal_data=(
+        Holding(
+            CompanyContact,
+            person=("user_id",),
+            what=lambda: _("The company you speak for in job rotation."),
+            purpose=lambda: _("Letting a company declare departures and choose replacements."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=coordinators,
+            exported=("company_id", "created_at"),
+        ),
+        Holding(
+            Departure,
+            person=("declared_by", "employee_id"),
+            what=lambda: _("The departures for training you declared, or that name you."),
+            purpose=lambda: _("Finding a replacement while an employee is in training."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=coordinators_and_company,
+            exported=("post_title", "training_name", "starts_on", "ends_on", "created_at"),
+        ),
+        Holding(
+            PoolMember,
+            person=("user_id",),
+            what=lambda: _("Your place in the job rotation pool, with your consent and its date."),
+            purpose=lambda: _("Proposing you to replace an employee on training."),
+            basis=Basis.CONSENT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=coordinators,
+            exported=(
+                "skills",
+                "available_from",
+                "hours_per_week",
+                "postcode",
+                "travel_km",
+                "consented_at",
+                "withdrawn_at",
+            ),
+        ),
+        Holding(
+            Proposal,
+            person=("candidate_id",),
+            what=lambda: _("The companies you were proposed to, and both sides' answers."),
+            purpose=lambda: _("Matching a replacement with a company, with both agreeing."),
+            basis=Basis.CONSENT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=coordinators_and_company,
+            exported=("departure_id", "company_decision", "candidate_decision", "created_at"),
+        ),
+    ),
+)

@@ -1,0 +1,88 @@
+"""Job rotation at phone size: a company contact declares a departure, the coordinator
+proposes a candidate from the ranked pool, the candidate and the company accept, each seeing
+the other's answer live; the candidate's address reaches the company once both accepted."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, menu, shot, sign_in
+
+CANDIDATE = "Hugo Laurent"  # apprenant8, in the demo's pool: Grenoble, postures
+
+
+def phone(browser, server):
+    context = browser.new_context(
+        locale="fr-FR", base_url=server.url, viewport={"width": 390, "height": 844},
+        is_mobile=True, has_touch=True, bypass_csp=True,
+    )  # fmt: skip
+    return context.new_page()
+
+
+def declare(company) -> str:
+    """The departure form filled as a small firm's manager would; its page's address."""
+    menu(company).get_by_role("link", name="Relais").click()
+    company.get_by_role("button", name="Déclarer un départ").click()
+    start = date.today() + timedelta(weeks=3)
+    company.get_by_label("Nom du ou de la salarié·e").fill("Rémi Vidal")
+    company.get_by_label("Intitulé du poste").fill("Cariste")
+    company.get_by_label("Tâches principales").fill("Chargement des camions, inventaires.")
+    company.get_by_label("Code postal du site").fill("38200")
+    company.get_by_label("Gestes et postures").check()
+    company.get_by_label("Ou le nom de la formation").fill("CACES et logistique")
+    company.get_by_label("Premier jour d'absence").fill(start.isoformat())
+    company.get_by_label("Dernier jour d'absence").fill((start + timedelta(weeks=12)).isoformat())
+    company.get_by_label("Heures de formation par semaine").fill("35")
+    company.get_by_label("Heures du ou de la remplaçant·e par semaine").fill("35")
+    company.get_by_role("button", name="Déclarer le départ").click()
+    expect(company.get_by_role("heading", level=1)).to_have_text("Cariste")
+    return company.url
+
+
+def test_a_departure_is_declared_proposed_and_accepted_live_on_both_sides(browser, server):
+    company = phone(browser, server)
+    sign_in(company, "entreprise1@demo.test")
+    url = declare(company)
+    expect(company.get_by_text("Heure pour heure : le remplacement couvre")).to_be_visible()
+    assert_accessible(company)
+    shot(company, "rotation-declared-390")
+    company.evaluate("window.notReloaded = true")
+
+    coordinator = phone(browser, server)
+    sign_in(coordinator, "organisme@demo.test")
+    coordinator.goto(url.removeprefix(server.url))
+    card = coordinator.locator("article").filter(has_text=f"{CANDIDATE} — score")
+    expect(card).to_contain_text("Habite dans la commune du site.")
+    expect(card).to_contain_text("Compétences : 1 sur 1.")
+    assert_accessible(coordinator)
+    card.get_by_role("button", name="Proposer à l'entreprise").click()
+
+    # The company sees the proposal come in without reloading, without the address yet.
+    proposal = company.locator("article[id^=proposal-]").filter(has_text=CANDIDATE)
+    expect(proposal).to_contain_text("La personne candidate : pas encore de réponse")
+    expect(proposal).not_to_contain_text("apprenant8@demo.test")
+
+    candidate = phone(browser, server)
+    sign_in(candidate, "apprenant8@demo.test")
+    menu(candidate).get_by_role("link", name="Relais").click()
+    offer = candidate.locator("article").filter(has_text="Cariste")
+    expect(offer).to_contain_text("Aide à domicile du Rhône")
+    assert_accessible(candidate)
+    candidate.evaluate("window.notReloaded = true")
+    offer.get_by_role("button", name="J'accepte").click()
+    expect(proposal).to_contain_text("La personne candidate : acceptée")
+
+    proposal.get_by_role("button", name="Accepter").click()
+    expect(company.get_by_text("Remplaçant·e trouvé·e")).to_be_visible()
+    expect(proposal.get_by_role("link", name="apprenant8@demo.test")).to_be_visible()
+    # The candidate's page hears the company's answer live too.
+    expect(offer).to_contain_text("L'entreprise : acceptée")
+    expect(offer).to_contain_text("Acceptation des deux côtés")
+    assert company.evaluate("window.notReloaded") is True
+    assert_accessible(company)
+    assert_accessible(candidate)
+    shot(company, "rotation-accepted-390")
+    for page in (company, coordinator, candidate):
+        page.context.close()
