@@ -41,6 +41,16 @@ PULSE_SIGNAL_PER_USER = Limit("pulse-signal-user", attempts=1, seconds=5 * 60)
 DATA_EXPORT_PER_USER = Limit("data-export-user", attempts=5, seconds=24 * 60 * 60)
 
 
+# Only a window still open is given back to: a DECR on an expired key would create one that
+# never expires, a credit an attacker could spend later.
+_FORGIVE = """
+if redis.call('exists', KEYS[1]) == 1 and tonumber(redis.call('get', KEYS[1])) > 0 then
+  return redis.call('decr', KEYS[1])
+end
+return 0
+"""
+
+
 class Throttle:
     def __init__(self, redis: Redis | None = None, prefix: str = "ruche:throttle") -> None:
         self._redis = redis
@@ -56,6 +66,19 @@ class Throttle:
             except (RedisError, OSError) as exc:
                 log.warning("throttle: Redis unavailable, counting in memory: %s", exc)
         return self._hit_memory(limit, name)
+
+    async def forgive(self, limit: Limit, key: str) -> None:
+        """Give back one attempt counted in the current window (it turned out to be good)."""
+        name = f"{self._prefix}:{limit.name}:{key}"
+        if self._redis is not None:
+            try:
+                await self._redis.eval(_FORGIVE, 1, name)
+                return
+            except (RedisError, OSError) as exc:
+                log.warning("throttle: Redis unavailable, counting in memory: %s", exc)
+        expires, count = self._memory.get(name, (0.0, 0))
+        if expires > time.monotonic() and count > 0:
+            self._memory[name] = (expires, count - 1)
 
     async def _hit_redis(self, limit: Limit, name: str) -> int | None:
         assert self._redis is not None

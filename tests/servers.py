@@ -79,7 +79,9 @@ def _wait_until_up(server: Server) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited: {server.log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{server.url}/healthz", timeout=1) as response:  # noqa: S310
+            # A busy machine answers its first requests slowly: a shorter wait would give up on
+            # every one of them while the server is up.
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=5) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:

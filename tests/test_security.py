@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
 from sqlmodel import col, func, select
 
+from community import throttle
 from community.models import User
 from community.security import SECURITY_HEADERS
 from tests.conftest import make_client
@@ -142,6 +144,48 @@ async def test_sign_ins_from_one_address_are_throttled(app, demo_data):
         ]
     assert statuses[:50] == [422] * 50
     assert statuses[50] == 429
+
+
+async def test_good_sign_ins_from_one_address_leave_its_limit_to_the_failures(app, demo_data):
+    # A training centre: every learner signs in from the same address, more than the limit.
+    statuses = []
+    for attempt in range(throttle.SIGN_IN_PER_IP.attempts + 5):
+        async with make_client(app, ip="10.7.7.7") as http:
+            response = await post_form(
+                http,
+                "/signin",
+                {"email": f"apprenant{attempt % 12 + 1}@demo.test", "password": "demo-ruche-2026"},
+                page="/signin",
+            )
+            statuses.append(response.status_code)
+    assert statuses == [303] * (throttle.SIGN_IN_PER_IP.attempts + 5)
+    async with make_client(app, ip="10.7.7.7") as http:  # and failures are still counted
+        token = await csrf_token(http, "/signin")
+        failures = [
+            (
+                await http.post(
+                    "/signin",
+                    data={"email": f"v{n}@x.fr", "password": "x" * 10, "csrf_token": token},
+                )
+            ).status_code
+            for n in range(throttle.SIGN_IN_PER_IP.attempts + 1)
+        ]
+    assert failures[-2:] == [422, 429]
+
+
+async def test_guesses_sent_at_the_same_moment_are_held_to_the_accounts_limit(app, demo_data):
+    async def guess(n: int) -> int:
+        async with make_client(app, ip=f"10.6.0.{n + 1}") as http:
+            response = await post_form(
+                http,
+                "/signin",
+                {"email": "apprenant2@demo.test", "password": f"devine {n}"},
+                page="/signin",
+            )
+            return response.status_code
+
+    statuses = await asyncio.gather(*(guess(n) for n in range(15)))
+    assert sorted(statuses) == [422] * throttle.SIGN_IN_PER_ACCOUNT.attempts + [429] * 5
 
 
 @pytest.mark.parametrize("path", ["/", "/signin", "/no-such-page", "/static/css/ruche.css"])

@@ -44,3 +44,18 @@ async def test_redis_down_falls_back_to_memory_and_still_limits():
 
 def test_redis_url_is_configured_in_ci():
     need(REDIS_URL, "TEST_REDIS_URL is not set")
+
+
+async def test_a_forgiven_attempt_is_given_back_within_its_window_only(redis_url):
+    need(redis_url, "TEST_REDIS_URL is not set")
+    redis = Redis.from_url(redis_url)
+    await redis.delete("f:test:k", "f:test:gone")
+    for throttle in (Throttle(redis, prefix="f"), Throttle()):
+        assert [await throttle.hit(LIMIT, "k") for _ in range(3)] == [None] * 3
+        await throttle.forgive(LIMIT, "k")
+        assert await throttle.hit(LIMIT, "k") is None  # the good attempt's place, taken again
+        assert await throttle.hit(LIMIT, "k") is not None
+        await throttle.forgive(LIMIT, "gone")  # no window open: nothing to give back
+        assert [await throttle.hit(LIMIT, "gone") for _ in range(4)][-1] is not None
+    assert await redis.ttl("f:test:gone") > 0  # never a counter without expiry
+    await redis.aclose()

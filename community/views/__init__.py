@@ -114,6 +114,12 @@ async def throttled(request: Request, *checks: tuple[throttle.Limit, str]) -> Re
     return None
 
 
+async def forgiven(request: Request, *checks: tuple[throttle.Limit, str]) -> None:
+    """Give back the attempts `throttled` counted, once they turned out to be good."""
+    for limit, key in checks:
+        await request.app.state.throttle.forgive(limit, key)
+
+
 def client_ip(request: Request) -> str:
     # Behind a proxy, uvicorn's --forwarded-allow-ips makes this the real client.
     return request.client.host if request.client else "unknown"

@@ -24,6 +24,7 @@ from community.personal_data import (
 from community.templating import render
 from community.views import (
     client_ip,
+    forgiven,
     form_data,
     redirect,
     safe_next,
@@ -82,16 +83,20 @@ async def signin_form(request: Request, **shown: dict[str, str]) -> Response:
 @shows_errors_on(signin_form)
 async def signin(request: Request) -> Response:
     data = await form_data(request)
-    refused = await throttled(
-        request,
+    checks = (
         (throttle.SIGN_IN_PER_IP, client_ip(request)),
         (throttle.SIGN_IN_PER_ACCOUNT, data.get("email", "").strip().lower()),
     )
+    # Every attempt is counted before the password is checked, so that guesses sent at the same
+    # moment are held too; a good one is given back: the learners of a training centre all sign
+    # in from one address, only the failures count against it.
+    refused = await throttled(request, *checks)
     if refused:
         return refused
     async with transaction(request) as session:
         user = await accounts.authenticate(session, request.app.state.passwords, data)
         token = await accounts.start_session(session, user, _session_days(request))
+    await forgiven(request, *checks)
     visitor(request).switch(token, user)
     return redirect(safe_next(data.get("next")))
 
