@@ -54,8 +54,14 @@ async def skill_id(client) -> str:
 
 async def add_scene(client, content: bytes | None = None, url: str = "", **extra: str):
     token = await csrf_token(client, "/vr")
-    data = {"title": "Chambre à 360°", "description": "Un lit, une fenêtre, une porte.",
-            "skill_id": await skill_id(client), "image_url": url, "csrf_token": token, **extra}  # fmt: skip
+    data = {
+        "title": "Chambre à 360°",
+        "description": "Un lit, une fenêtre, une porte.",
+        "skill_id": await skill_id(client),
+        "image_url": url,
+        "csrf_token": token,
+        **extra,
+    }
     files = {"picture": ("scene.jpg", content, "image/jpeg")} if content is not None else None
     # A page's form sends the token as htmx does, in a header: a multipart body is not read
     # before the request is allowed.
@@ -181,7 +187,7 @@ async def test_another_providers_staff_finds_no_scene_slot_or_picture(app, clien
 async def test_a_learner_books_a_slot_another_sees_it_taken_and_it_is_free_once_cancelled(
     app, client, db, demo_data
 ):
-    slot, headset = next((s, h) for s, h in await the_slots(db) if h.name == HEADSETS[0])
+    slot = next(s for s, h in await the_slots(db) if h.name == HEADSETS[0])
     await sign_in(client, LEARNER)
     booked = await post_form(client, f"/vr/slots/{slot.id}/book", {}, page="/vr")
     assert booked.status_code == 303
