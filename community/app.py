@@ -30,6 +30,7 @@ from community.templating import STATIC, environment
 from community.throttle import Throttle
 from community.views import errors
 from community.views import projects as projects_views
+from community.views import vr as vr_views
 from community.visitors import VisitorMiddleware
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Ruche:
                 BodyLimitMiddleware,
                 max_body=settings.max_body_bytes,
                 refuse=errors.refuse,
-                larger=projects_views.UPLOADS,
+                larger=projects_views.UPLOADS + vr_views.UPLOADS,
             ),
             Middleware(CSRFMiddleware, refuse=errors.refuse),
         ],

@@ -37,6 +37,7 @@ from community.views import (
     skill_map,
     trainings,
     tutoring,
+    vr,
 )
 
 AREAS: tuple[Area, ...] = (
@@ -49,6 +50,7 @@ AREAS: tuple[Area, ...] = (
     skill_map.AREA,
     pathways.AREA,
     flipped.AREA,
+    vr.AREA,
     rotation.AREA,
     feedback.AREA,
     pulse.AREA,

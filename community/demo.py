@@ -20,6 +20,8 @@ from community.i18n import DISPLAY_TIMEZONE
 from community.models import Iteration, Provider, Role, Training, TrainingFormat, User, utcnow
 from community.rotation import demo as rotation_demo
 from community.settings import Settings
+from community.storage import DiskStorage, Storage
+from community.vr import demo as vr_demo
 
 PROVIDER = "Organisme Démo"
 PASSWORD = "demo-ruche-2026"  # noqa: S105 - published in the README, demo accounts only
@@ -189,7 +191,9 @@ async def run(settings: Settings, *, only_if_empty: bool = False) -> None:
         if loaded or (only_if_empty and users):
             print("Demo data already present." if loaded else "Database not empty: no demo data.")
         else:
-            await load(db, Passwords(settings.hashing_profile))
+            await load(
+                db, Passwords(settings.hashing_profile), media=DiskStorage(settings.media_dir)
+            )
             print("Demo data loaded.")
         if loaded or not (only_if_empty and users):
             await print_summary(db)
@@ -198,7 +202,12 @@ async def run(settings: Settings, *, only_if_empty: bool = False) -> None:
 
 
 async def load(
-    db: Database, passwords: Passwords, today: date | None = None, *, with_projects: bool = True
+    db: Database,
+    passwords: Passwords,
+    today: date | None = None,
+    *,
+    with_projects: bool = True,
+    media: Storage | None = None,
 ) -> None:
     today = today or date.today()
     async with db.session() as session:
@@ -251,6 +260,8 @@ async def load(
             return await _account(session, passwords, email, name, role, provider.id)
 
         await rotation_demo.load(session, staff, people, account, today)
+        everyone = {n: people[learner_email(n)] for n in range(1, 13)}
+        await vr_demo.load(session, staff, everyone, today, media)
         await session.commit()
 
 

@@ -38,8 +38,9 @@ class Picture:
     content_type: str = CONTENT_TYPE
 
 
-def clean(content: bytes) -> Picture:
-    """The picture to keep, made from what was sent; Refused for anything else."""
+def clean(content: bytes, longest_side: int = LONGEST_SIDE) -> Picture:
+    """The picture to keep, made from what was sent, at most `longest_side` pixels long;
+    Refused for anything else."""
     if len(content) > MAX_BYTES:
         raise Refused(too_large())
     if content[4:8] == b"ftyp" and content[8:12] in HEIF_BRANDS:
@@ -47,7 +48,7 @@ def clean(content: bytes) -> Picture:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _reencode(content)
+            return _reencode(content, longest_side)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused(_("This picture has too many pixels.")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
@@ -67,13 +68,13 @@ def _open(content: bytes) -> Image.Image:
     return image
 
 
-def _reencode(content: bytes) -> Picture:
+def _reencode(content: bytes, longest_side: int) -> Picture:
     _open(content).verify()  # the whole file checked; the image cannot be used after this
     image = _open(content)
     image.load()
     image = ImageOps.exif_transpose(image)  # upright, as the camera meant it
     image = _in_srgb(image)
-    image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
+    image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
     # A new image holds the pixels only: nothing of the original's metadata comes along.
     fresh = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()

@@ -678,3 +678,40 @@ def can_join_rotation_pool(user: User | None) -> bool:
 
 def can_leave_rotation_pool(user: User | None) -> bool:
     return can_join_rotation_pool(user)
+
+
+# --- virtual reality and 360°: scenes, comfort and debriefs, headsets by slot ---
+
+
+def can_add_vr_scene(user: User | None, provider_id: int) -> bool:
+    """A 360° scene joins the provider's catalogue through those who keep its skills."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_open_vr_scene(user: User | None, provider_id: int, enrolled: bool) -> bool:
+    """The catalogue: its keepers, and the learners of the provider's groups."""
+    return can_curate_skills(user, provider_id) or (can_seek_help(user) and enrolled)
+
+
+def can_practise_vr(user: User | None, enrolled: bool) -> bool:
+    """Comfort check, practice and debrief: a learner of the provider's groups."""
+    return can_seek_help(user) and enrolled
+
+
+def can_read_vr_debrief(user: User | None, wrote_it: bool) -> bool:
+    """A debrief is its learner's alone, trainers included."""
+    return user is not None and wrote_it
+
+
+def can_manage_headsets(user: User | None, provider_id: int) -> bool:
+    """The provider's headsets and the slots they can be booked for."""
+    return can_curate_skills(user, provider_id)
+
+
+def can_book_headset(user: User | None, enrolled: bool) -> bool:
+    return can_practise_vr(user, enrolled)
+
+
+def can_cancel_headset_booking(user: User | None, booked_it: bool) -> bool:
+    """Only the learner who booked a slot gives it back."""
+    return user is not None and booked_it

@@ -37,6 +37,7 @@ AREA_TITLES: dict[str, Callable[[], str]] = {
     "pathways": lambda: _("My compass"),
     "flipped": lambda: _("Before the session"),
     "rotation": lambda: _("Job rotation"),
+    "vr": lambda: _("Virtual reality and 360°"),
 }
 
 

@@ -335,6 +335,27 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "rename a topic of blocking points": (
         permissions.can_name_topic, {}, frozenset({"trainer of it"})
     ),
+    # virtual reality and 360°
+    "add a 360° scene to the catalogue": (permissions.can_add_vr_scene, {}, CURATORS),
+    "open a scene, enrolled with the provider": (
+        permissions.can_open_vr_scene, {"enrolled": True}, CURATORS | LEARNERS
+    ),
+    "open a scene, not enrolled with the provider": (
+        permissions.can_open_vr_scene, {"enrolled": False}, CURATORS
+    ),
+    "practise a scene, enrolled": (permissions.can_practise_vr, {"enrolled": True}, LEARNERS),
+    "practise a scene, not enrolled": (permissions.can_practise_vr, {"enrolled": False}, NOBODY),
+    "read one's debrief": (permissions.can_read_vr_debrief, {"wrote_it": True}, SIGNED_IN),
+    "read someone's debrief": (permissions.can_read_vr_debrief, {"wrote_it": False}, NOBODY),
+    "manage the provider's headsets": (permissions.can_manage_headsets, {}, CURATORS),
+    "book a headset, enrolled": (permissions.can_book_headset, {"enrolled": True}, LEARNERS),
+    "book a headset, not enrolled": (permissions.can_book_headset, {"enrolled": False}, NOBODY),
+    "cancel one's booking": (
+        permissions.can_cancel_headset_booking, {"booked_it": True}, SIGNED_IN
+    ),
+    "cancel someone's booking": (
+        permissions.can_cancel_headset_booking, {"booked_it": False}, NOBODY
+    ),
     # rotation
     "run the rotation of the provider": (permissions.can_coordinate_rotation, {}, STAFF),
     "invite a company contact": (permissions.can_invite_company_contact, {}, STAFF),

@@ -70,6 +70,15 @@ from community.models.trainings import (
     TrainingFormat,
 )
 from community.models.tutoring import HelpOffer, HelpRequest, LearnerSkill, Skill, Thanks
+from community.models.vr import (
+    PracticeMode,
+    VrBooking,
+    VrComfort,
+    VrHeadset,
+    VrPractice,
+    VrScene,
+    VrSlot,
+)
 
 __all__ = [
     "AccountErasure",
@@ -118,6 +127,7 @@ __all__ = [
     "OutboxMail",
     "PathwayChoice",
     "PoolMember",
+    "PracticeMode",
     "Project",
     "ProjectMember",
     "ProjectRole",
@@ -142,6 +152,12 @@ __all__ = [
     "TrainingFormat",
     "TrainingSkill",
     "User",
+    "VrBooking",
+    "VrComfort",
+    "VrHeadset",
+    "VrPractice",
+    "VrScene",
+    "VrSlot",
     "WebSession",
     "utcnow",
 ]
