@@ -115,9 +115,10 @@ Write = Callable[[AsyncSession, User, Request, dict[str, str]], Awaitable[str]]
 
 
 def _write(
-    act: Write, page: Callable[..., Awaitable[Response]]
+    act: Write, page: Callable[..., Awaitable[Response]], *, mails: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
-    """A write; a refused form is said on `page`, with what was typed. `act` says where to go."""
+    """A write; a refused form is said on `page`, with what was typed. `act` says where to go;
+    `mails` when it queues a mail."""
 
     @shows_errors_on(page)
     async def endpoint(request: Request) -> Response:
@@ -125,6 +126,8 @@ def _write(
         data = await form_data(request)
         async with transaction(request) as session:
             target = await act(session, user, request, data)
+        if mails:  # committed: the sender need not wait for its next round
+            request.app.state.mailer.wake()
         return redirect(target)
 
     return endpoint
@@ -263,7 +266,7 @@ AREA = Area(
         Route(ENTRY, entry_page, methods=["GET"]),
         Route(ENTRY + "/edit", _write(_edit, entry_page), methods=["POST"]),
         Route(ENTRY + "/delete", _write(_remove, entry_page), methods=["POST"]),
-        Route(ENTRY + "/mentor", _write(_send, entry_page), methods=["POST"]),
+        Route(ENTRY + "/mentor", _write(_send, entry_page, mails=True), methods=["POST"]),
         Route(ENTRY + "/mentor/{link_id:id}/revoke", _write(_revoke, entry_page), methods=["POST"]),
         Route(ENTRY + "/share", _write(_share, entry_page), methods=["POST"]),
         Route(ENTRY + "/unshare", _write(_unshare, entry_page), methods=["POST"]),
