@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import realtime
 from community import forms, parsing, permissions, trainings
 from community.errors import NotFound
+from community.flipped.capsule import Place  # a session and the reader's place in its group
 from community.i18n import _
 from community.journal import entries, mentor
 from community.models import CourseSession, JournalComment, JournalEntry, Skill, User, utcnow
@@ -28,16 +29,6 @@ COMMENT = forms.Text("body", max_length=500, multiline=True)
 
 def channel(session_id: int) -> str:
     return f"pooling:{session_id}"
-
-
-@dataclass(frozen=True)
-class Place:
-    session: CourseSession
-    group: IterationView
-
-    @property
-    def session_id(self) -> int:
-        return self.session.id or 0
 
 
 async def place(db: AsyncSession, user: User, session_id: int) -> Place:

@@ -11,18 +11,11 @@ from playwright.sync_api import expect
 
 from community.journal.demo import TITLE
 from tests.e2e.conftest import assert_accessible, menu, shot, sign_in
+from tests.e2e.test_boussole_pages import phone  # a phone-sized page, axe allowed in
 from tests.e2e.test_mail_pages import mail_server  # noqa: F401 - a server whose mail arrives
 from tests.mail_helpers import text_of
 
 SITUATION = "Un client mécontent au téléphone"
-
-
-def phone(browser, server):
-    context = browser.new_context(
-        locale="fr-FR", base_url=server.url, viewport={"width": 390, "height": 844},
-        is_mobile=True, has_touch=True, bypass_csp=True,
-    )  # fmt: skip
-    return context.new_page()
 
 
 def write_entry(page, title: str) -> None:
