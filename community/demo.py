@@ -17,6 +17,7 @@ from community.accounts import Passwords
 from community.database import Database
 from community.flipped import demo as flipped_demo
 from community.i18n import DISPLAY_TIMEZONE
+from community.journal import demo as journal_demo
 from community.models import Iteration, Provider, Role, Training, TrainingFormat, User, utcnow
 from community.rotation import demo as rotation_demo
 from community.settings import Settings
@@ -252,6 +253,9 @@ async def load(
             session, staff, people["formateur2@demo.test"], current[1],
             {n: people[learner_email(n)] for n in range(7, 13)}, today,
         )  # fmt: skip
+        await journal_demo.load(
+            session, staff, current[1], {n: people[learner_email(n)] for n in range(7, 13)}, today
+        )
         await session.commit()
         for project in PROJECTS if with_projects else ():
             await _project(session, people, current, project, today)

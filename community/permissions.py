@@ -423,6 +423,59 @@ def can_name_topic(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts)
 
 
+# --- after work (reverse work-study): the journal, mentor links, pooling ---
+
+
+def can_keep_journal(user: User | None) -> bool:
+    """A journal of work situations is a learner's own."""
+    return user is not None and user.role == Role.LEARNER
+
+
+def can_write_entry(user: User | None, facts: IterationFacts) -> bool:
+    """A learner writes entries within a group they learn in (its catalogue of skills)."""
+    return user is not None and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def can_read_entry(user: User | None, facts: IterationFacts, is_author: bool, shared: bool) -> bool:
+    """Private until shared: its author only, trainers included. Once shared with the
+    group for a session: the group's learners and trainers too."""
+    if user is None:
+        return False
+    if is_author:
+        return True
+    return shared and facts.enrolment_role is not None
+
+
+def can_change_entry(user: User | None, is_author: bool) -> bool:
+    """Editing, deleting, sharing or sending an entry to a mentor: its author only."""
+    return user is not None and is_author
+
+
+def can_share_entry(user: User | None, facts: IterationFacts, is_author: bool) -> bool:
+    """An entry is shared with a session of a group its author learns in."""
+    return can_change_entry(user, is_author) and facts.enrolment_role == EnrolmentRole.LEARNER
+
+
+def can_answer_as_mentor(usable: bool) -> bool:
+    """A mentor has no account: the link, while neither expired nor revoked, is the right."""
+    return usable
+
+
+def can_read_pooling(user: User | None, facts: IterationFacts) -> bool:
+    """A session's pooling page: the group's learners and trainers."""
+    return user is not None and facts.enrolment_role is not None
+
+
+def can_comment_shared_entry(user: User | None, facts: IterationFacts) -> bool:
+    """Peers of the group and its trainers comment on what was shared with it."""
+    return can_read_pooling(user, facts)
+
+
+def can_prepare_pooling(user: User | None, facts: IterationFacts) -> bool:
+    """Shared entries grouped by skill, and the skills most practised: the group's trainers."""
+    return teaches(user, facts)
+
+
 # --- feedback, pulse, reports, improvements: one rule per action ---
 
 

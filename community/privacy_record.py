@@ -36,6 +36,7 @@ AREA_TITLES: dict[str, Callable[[], str]] = {
     "skill_map": lambda: _("Skill map"),
     "pathways": lambda: _("My compass"),
     "flipped": lambda: _("Before the session"),
+    "journal": lambda: _("Journal of work situations"),
     "rotation": lambda: _("Job rotation"),
     "vr": lambda: _("Virtual reality and 360°"),
 }

@@ -19,7 +19,8 @@ from sqlmodel import select
 
 import realtime
 from community.flipped.demo import TITLE
-from community.models import CourseSession, Skill, User
+from community.journal.demo import TITLE as POOLING_TITLE
+from community.models import CourseSession, JournalEntry, Skill, User
 from community.models.base import utcnow
 from community.settings import ROOT
 from tests import test_live
@@ -45,6 +46,7 @@ CHECKED_HERE = {
     ("projects/review_queue.html", "review-"): "test_a_flagged_message_*",
     ("iteration.html", "presence-"): "test_who_is_here_*",
     ("flipped/board.html", "readiness-"): "test_a_readiness_board_*",
+    ("journal/pooling.html", "pooling-"): "test_a_comment_on_a_pooled_entry_*",
 }
 CHECKED_ELSEWHERE = {
     "projects/project.html",
@@ -235,6 +237,37 @@ async def test_a_readiness_board_shows_as_a_fresh_load_in_the_readers_language(
     shown = await shown_after(reader, socket, channel, ident, answer)
     assert "4 " in shown  # four learners answered, in either language
     assert shown == await fresh(reader, f"/sessions/{session_id}/readiness", ident)
+    await socket.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_comment_on_a_pooled_entry_shows_as_a_fresh_load_in_the_readers_language(
+    start, people, db, language
+):
+    server = start()
+    async with db.session() as session:
+        found = await session.exec(
+            select(CourseSession.id).where(CourseSession.title == POOLING_TITLE)
+        )
+        session_id = found.one()
+        entry_id = (
+            await session.exec(
+                select(JournalEntry.id).where(JournalEntry.shared_session_id == session_id)
+            )
+        ).first()
+    channel, ident = f"pooling:{session_id}", f"pooling-{session_id}"
+    reader = await reader_in(people, server, "apprenant7@demo.test", "Inès Moreau", language)
+    socket = await listening(reader, db, channel)
+    peer = await people(server, "apprenant12@demo.test")
+    page = f"/sessions/{session_id}/pooling"
+
+    async def comment() -> None:
+        said = await peer.post(f"/journal/entries/{entry_id}/comments", {"body": "Vu !"}, page)
+        assert said.status_code == 303, said.text[:300]
+
+    shown = await shown_after(reader, socket, channel, ident, comment)
+    assert "Vu !" in shown
+    assert shown == await fresh(reader, page, ident)
     await socket.close()
 
 

@@ -355,6 +355,38 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "cancel someone's booking": (
         permissions.can_cancel_headset_booking, {"booked_it": False}, NOBODY
+    # after work: the journal
+    "keep a journal": (permissions.can_keep_journal, {}, LEARNERS),
+    "write a journal entry in a group": (permissions.can_write_entry, {}, ENROLLED_LEARNER),
+    "read one's own private entry": (
+        permissions.can_read_entry, {"is_author": True, "shared": False}, SIGNED_IN
+    ),
+    "read someone's private entry": (
+        permissions.can_read_entry, {"is_author": False, "shared": False}, NOBODY
+    ),
+    "read an entry shared with the group": (
+        permissions.can_read_entry,
+        {"is_author": False, "shared": True},
+        ENROLLED_LEARNER | {"trainer of it"},
+    ),
+    "change one's own entry": (permissions.can_change_entry, {"is_author": True}, SIGNED_IN),
+    "change someone's entry": (permissions.can_change_entry, {"is_author": False}, NOBODY),
+    "share one's entry with the group": (
+        permissions.can_share_entry, {"is_author": True}, ENROLLED_LEARNER
+    ),
+    "share someone's entry": (permissions.can_share_entry, {"is_author": False}, NOBODY),
+    "answer a usable mentor link": (permissions.can_answer_as_mentor, {"usable": True}, ALL),
+    "answer an expired or revoked mentor link": (
+        permissions.can_answer_as_mentor, {"usable": False}, NOBODY
+    ),
+    "read a session's pooling": (
+        permissions.can_read_pooling, {}, ENROLLED_LEARNER | {"trainer of it"}
+    ),
+    "comment a shared entry": (
+        permissions.can_comment_shared_entry, {}, ENROLLED_LEARNER | {"trainer of it"}
+    ),
+    "prepare the pooling by skill": (
+        permissions.can_prepare_pooling, {}, frozenset({"trainer of it"})
     ),
     # rotation
     "run the rotation of the provider": (permissions.can_coordinate_rotation, {}, STAFF),

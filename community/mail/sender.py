@@ -57,14 +57,29 @@ def queue(
     erased account never gets one. `headers`: extra ones, such as List-Unsubscribe."""
     if user.erased_at is not None or user.id is None:
         return
-    with using(locale_of(user)):
+    queue_to(db, user.id, user.email, locale_of(user), kind, compose, mail_from, headers)
+
+
+def queue_to(
+    db: AsyncSession,
+    on_behalf_of: int,
+    address: str,
+    locale: str,
+    kind: str,
+    compose: Callable[[], Letter],
+    mail_from: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """A mail to an address, composed in `locale`, that an account sends or receives (the
+    outbox row is theirs: a learner's mail to their workplace mentor, who has no account)."""
+    with using(locale):
         letter = compose()
         html = letter.html()
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
     db.add(
         OutboxMail(
-            user_id=user.id,
-            to_address=user.email,
+            user_id=on_behalf_of,
+            to_address=address,
             kind=kind,
             subject=letter.subject,
             text_body=letter.text(),

@@ -22,6 +22,12 @@ from community.models.flipped import (
     ResourceKind,
 )
 from community.models.home import DigestSent, HomeVisit
+from community.models.journal import (
+    JournalComment,
+    JournalEntry,
+    JournalEntrySkill,
+    MentorLink,
+)
 from community.models.mail import MailToken, OutboxMail
 from community.models.notifications import Notification
 from community.models.pathways import CardPin, CardSetting, CardShown, CardVerdict
@@ -115,10 +121,14 @@ __all__ = [
     "ImprovementAction",
     "Iteration",
     "JoinCode",
+    "JournalComment",
+    "JournalEntry",
+    "JournalEntrySkill",
     "LearnerSkill",
     "LinkKind",
     "LinkOrigin",
     "MailToken",
+    "MentorLink",
     "Message",
     "MessagePhoto",
     "Milestone",

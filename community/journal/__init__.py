@@ -1,0 +1,1 @@
+"""After work (reverse work-study): the journal of work situations, mentor links, pooling."""

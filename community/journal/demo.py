@@ -1,0 +1,100 @@
+"""The demo's journal: work situations of learners of the flipped group, three of them shared
+for a pooling session in five days (one confirmed by a mentor, one commented by a peer), and
+one kept private."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from community import trainings
+from community.journal import entries, mentor, pooling
+from community.models import CourseSession, Skill, User
+from community.skill_map.common import provider_skills
+
+TITLE = "Retour d'alternance : mise en commun"
+# (learner number, entry, skills used, shared for the pooling session)
+ENTRIES = [
+    (
+        7,
+        {
+            "title": "Un formulaire de contact refusé par l'audit",
+            "happened": "L'auditrice a testé notre formulaire de contact au lecteur d'écran : "
+            "trois champs sans étiquette.",
+            "did": "J'ai ajouté une étiquette à chaque champ et relié les messages d'erreur.",
+            "hard": "Comprendre ce que le lecteur d'écran annonçait vraiment.",
+            "next_time": "Tester au clavier et au lecteur d'écran avant de livrer.",
+        },
+        ["Accessibilité numérique", "HTML"],
+        True,
+    ),
+    (
+        8,
+        {
+            "title": "Mise en page cassée sur téléphone",
+            "happened": "Sur son téléphone, le client a vu le menu de l'accueil déborder.",
+            "did": "J'ai repris la grille avec des requêtes média et vérifié à 360 pixels.",
+            "hard": "Retrouver quelle règle créait le débordement.",
+            "next_time": "Commencer par la petite taille d'écran.",
+        },
+        ["CSS"],
+        True,
+    ),
+    (
+        9,
+        {
+            "title": "Un conflit de fusion avant la livraison",
+            "happened": "Deux développeurs avaient modifié le même fichier avant la mise en ligne.",
+            "did": "J'ai résolu le conflit avec ma tutrice, puis relancé les tests.",
+            "hard": "Savoir quelle version garder sans casser le travail de l'autre.",
+            "next_time": "Intégrer les changements de la branche principale plus souvent.",
+        },
+        ["Git"],
+        True,
+    ),
+    (
+        10,
+        {
+            "title": "Première réunion avec un client",
+            "happened": "J'ai présenté la maquette du site à la gérante de la boulangerie.",
+            "did": "J'ai noté ses remarques et reformulé ses demandes.",
+            "hard": "Dire non à une demande hors du devis.",
+            "next_time": "Préparer la réunion avec ma tutrice.",
+        },
+        [],
+        False,
+    ),
+]
+MENTOR = {"mentor_name": "Sabine Lefèvre", "mentor_email": "sabine.lefevre@entreprise.test"}
+COMMENT = (11, "Pareil chez nous : on teste maintenant au clavier à chaque livraison.")
+
+
+async def load(db: AsyncSession, staff: User, iteration_id: int, learners: dict[int, User],
+               today: date, base_url: str = "http://127.0.0.1:8000") -> None:  # fmt: skip
+    view = await trainings.iteration_view(db, staff, iteration_id)
+    begin = datetime.combine(today + timedelta(days=5), time(14, 0))
+    session: CourseSession = await trainings.add_session(
+        db, staff, view, {"title": TITLE, "starts_at": begin.isoformat(timespec="minutes"),
+                            "ends_at": (begin + timedelta(hours=2)).isoformat(timespec="minutes")},
+    )  # fmt: skip
+    catalogue = {s.name: s for s in await provider_skills(db, view.training.provider_id)}
+    written = []
+    for number, fields, skills, shared in ENTRIES:
+        data = {**fields, **{f"skill-{_id(catalogue[name])}": "on" for name in skills}}
+        entry = await entries.write(db, learners[number], data)
+        if shared:
+            await pooling.share(
+                db, learners[number], entry.id or 0, {"session_id": str(session.id)}
+            )
+        written.append(entry)
+    first = written[0]
+    link = await mentor.send(db, learners[7], first.id or 0, MENTOR, base_url, "ruche@demo.test")
+    link.confirmed, link.comment = True, "Situation confirmée : Inès a corrigé le formulaire seule."
+    db.add(link)
+    number, body = COMMENT
+    await pooling.comment(db, learners[number], first.id or 0, {"body": body})
+
+
+def _id(skill: Skill) -> int:
+    return skill.id or 0

@@ -1,0 +1,350 @@
+"""After work (reverse work-study): the journal, an entry's page, the mentor's link (no
+account), a session's pooling page and the trainers' view by skill; the area's declaration
+at the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+import realtime
+from community import permissions
+from community.area import Area, Channel, NavEntry
+from community.errors import NotFound
+from community.i18n import _
+from community.journal import entries, mentor, pooling
+from community.models import CourseSession, JournalComment, JournalEntry, MentorLink, User
+from community.personal_data import (
+    Basis,
+    Holding,
+    OnErase,
+    Retention,
+    as_long_as_the_account,
+    as_long_as_the_space,
+    members_of_the_space,
+    nobody_else,
+)
+from community.skill_map.common import provider_skills
+from community.templating import render
+from community.trainings.groups import IterationView
+from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
+from community.views.mail import links_base
+
+
+def _entry_id(request: Request) -> int:
+    return int(request.path_params["entry_id"])
+
+
+def _session_id(request: Request) -> int:
+    return int(request.path_params["session_id"])
+
+
+async def journal_page(request: Request, **extra: Any) -> Response:
+    """The learner's entries and the form of a new one."""
+    user = signed_in(request)
+    if not permissions.can_keep_journal(user):
+        raise NotFound
+    async with db(request).session() as session:
+        groups = await entries.learning_groups(session, user)
+        mine = await entries.mine(session, user)
+        skills = await entries.skills_of(session, [e.id or 0 for e in mine])
+        confirmed = await mentor.confirmed_entries(session, [e.id or 0 for e in mine])
+        catalogue = await _catalogue(session, groups, extra.get("values", {}))
+    options = [(g.iteration_id, f"{g.training.title} · {g.iteration.name}") for g in groups]
+    context = {
+        "groups": groups, "entries": mine, "skills": skills, "confirmed": confirmed,
+        "catalogue": catalogue, "group_options": options, **extra,
+    }  # fmt: skip
+    status = 422 if "errors" in extra else 200
+    return render(request, "journal/journal.html", context, status_code=status)
+
+
+async def _catalogue(session: AsyncSession, groups: list[IterationView], values: dict) -> list:
+    """The skills a new entry may name: those of the chosen group's provider."""
+    if not groups:
+        return []
+    chosen = next(
+        (g for g in groups if str(g.iteration_id) == values.get("iteration_id")), groups[0]
+    )
+    return await provider_skills(session, chosen.training.provider_id)
+
+
+async def entry_page(request: Request, **extra: Any) -> Response:
+    """An entry: for its author, the forms to change, share and send it; for the group once
+    shared, the entry and a link to the session's pooling."""
+    user = signed_in(request)
+    async with db(request).session() as session:
+        found = await entries.find(session, user, _entry_id(request))
+        skills = (await entries.skills_of(session, [found.entry_id])).get(found.entry_id, [])
+        context: dict[str, Any] = {"entry": found.entry, "found": found, "skills": skills, **extra}
+        if found.is_author:
+            context.update(await _author_part(session, found, skills, extra))
+        shared_on = found.entry.shared_session_id
+        context["shared_on"] = await session.get(CourseSession, shared_on) if shared_on else None
+    status = 422 if "errors" in extra else 200
+    return render(request, "journal/entry.html", context, status_code=status)
+
+
+async def _author_part(
+    session: AsyncSession, found: entries.Found, skills: list, extra: dict
+) -> dict:
+    return {
+        "catalogue": await provider_skills(session, found.group.training.provider_id),
+        "links": await mentor.links_of(session, found.entry_id),
+        "link_state": mentor.state_of,
+        "sessions": await pooling.sessions_to_share(session, found.group),
+        "values": _form_values(found, skills, extra.get("values") or {}),
+    }
+
+
+def _form_values(found: entries.Found, skills: list, typed: dict[str, str]) -> dict[str, str]:
+    """The entry in its edit form, unless the edit form itself was refused: then what was
+    typed there (a refused mentor form keeps the entry's own values beside what was typed)."""
+    if "title" in typed:
+        return typed
+    return {**entries.values_of(found.entry, skills), **typed}
+
+
+Write = Callable[[AsyncSession, User, Request, dict[str, str]], Awaitable[str]]
+
+
+def _write(
+    act: Write, page: Callable[..., Awaitable[Response]], *, mails: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """A write; a refused form is said on `page`, with what was typed. `act` says where to go;
+    `mails` when it queues a mail."""
+
+    @shows_errors_on(page)
+    async def endpoint(request: Request) -> Response:
+        user = signed_in(request)
+        data = await form_data(request)
+        async with transaction(request) as session:
+            target = await act(session, user, request, data)
+        if mails:  # committed: the sender need not wait for its next round
+            request.app.state.mailer.wake()
+        return redirect(target)
+
+    return endpoint
+
+
+async def _add(session: AsyncSession, user: User, _r: Request, data: dict) -> str:
+    entry = await entries.write(session, user, data)
+    return f"/journal/entries/{entry.id}"
+
+
+async def _edit(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    found = await entries.edit(session, user, _entry_id(request), data)
+    if found.entry.shared_session_id is not None:
+        await pooling.changed(session, found.entry.shared_session_id)
+    return f"/journal/entries/{found.entry_id}"
+
+
+async def _remove(session: AsyncSession, user: User, request: Request, _d: dict) -> str:
+    found = await entries.remove(session, user, _entry_id(request))
+    await pooling.forget(session, found.entry)
+    return "/journal"
+
+
+async def _send(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    settings = request.app.state.settings
+    await mentor.send(
+        session, user, _entry_id(request), data, links_base(request), settings.mail_from
+    )
+    return f"/journal/entries/{_entry_id(request)}#mentor"
+
+
+async def _revoke(session: AsyncSession, user: User, request: Request, _d: dict) -> str:
+    await mentor.revoke(session, user, _entry_id(request), int(request.path_params["link_id"]))
+    return f"/journal/entries/{_entry_id(request)}#mentor"
+
+
+async def _share(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    session_id = await pooling.share(session, user, _entry_id(request), data)
+    return f"/sessions/{session_id}/pooling"
+
+
+async def _unshare(session: AsyncSession, user: User, request: Request, _d: dict) -> str:
+    await pooling.unshare(session, user, _entry_id(request))
+    return f"/journal/entries/{_entry_id(request)}"
+
+
+async def _comment(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    session_id = await pooling.comment(session, user, _entry_id(request), data)
+    return f"/sessions/{session_id}/pooling#entry-{_entry_id(request)}"
+
+
+async def mentor_page(request: Request, **extra: Any) -> Response:
+    """What the mentor's link opens, without an account: one entry, while the link works;
+    an expired or revoked link says so and shows nothing (410)."""
+    key = request.path_params["key"]
+    async with db(request).session() as session:
+        opened = await mentor.opened(session, key)
+        skills = []
+        if opened.entry is not None:
+            skills = (await entries.skills_of(session, [opened.entry.id or 0])).get(
+                opened.entry.id or 0, []
+            )
+    context = {
+        "opened": opened,
+        "skills": skills,
+        "key": key,
+        "answered": request.query_params.get("answered") == "1",
+        **extra,
+    }
+    status = 410 if opened.link is None else 422 if "errors" in extra else 200
+    return render(request, "journal/mentor.html", context, status_code=status)
+
+
+@shows_errors_on(mentor_page)
+async def mentor_answer(request: Request) -> Response:
+    key = request.path_params["key"]
+    data = await form_data(request)
+    async with transaction(request) as session:
+        opened = await mentor.answer(session, key, data)
+    if opened.link is None:
+        return await mentor_page(request)
+    return redirect(f"/mentor/{key}?answered=1")
+
+
+async def pooling_page(request: Request) -> Response:
+    user = signed_in(request)
+    session_id = _session_id(request)
+    async with db(request).session() as session:
+        found = await pooling.place(session, user, session_id)
+        shared = await pooling.shared_in(session, session_id)
+        seq = await realtime.last_seq(session, pooling.channel(session_id))
+    context = {
+        **pooling.context(found.session, shared, seq), "group": found.group,
+        "prepares": permissions.can_prepare_pooling(user, found.group.facts),
+    }  # fmt: skip
+    return render(request, "journal/pooling.html", context, block="pooling")
+
+
+async def by_skill_page(request: Request) -> Response:
+    user = signed_in(request)
+    async with db(request).session() as session:
+        found, prepared = await pooling.preparation(session, user, _session_id(request))
+    context = {"session": found.session, "group": found.group, "prepared": prepared}
+    return render(request, "journal/by_skill.html", context)
+
+
+async def group_part(
+    session: AsyncSession, user: User, view: IterationView, _r: Request
+) -> dict[str, Any]:
+    """On the group's page: the sessions with entries shared for them, to their pooling."""
+    if not permissions.can_read_pooling(user, view.facts):
+        return {}
+    rows = await session.exec(
+        select(CourseSession)
+        .join(JournalEntry, col(JournalEntry.shared_session_id) == CourseSession.id)
+        .where(CourseSession.iteration_id == view.iteration_id)
+        .distinct()
+        .order_by(col(CourseSession.starts_at))
+    )
+    return {"pooled_sessions": list(rows)}
+
+
+async def _hears_pooling(session: AsyncSession, user: User, session_id: int) -> bool:
+    await pooling.place(session, user, session_id)
+    return True  # else NotFound was raised
+
+
+ENTRY = "/journal/entries/{entry_id:id}"
+SESSION = "/sessions/{session_id:id}"
+
+AREA = Area(
+    "journal",
+    routes=[
+        Route("/journal", journal_page, methods=["GET"]),
+        Route("/journal/entries", _write(_add, journal_page), methods=["POST"]),
+        Route(ENTRY, entry_page, methods=["GET"]),
+        Route(ENTRY + "/edit", _write(_edit, entry_page), methods=["POST"]),
+        Route(ENTRY + "/delete", _write(_remove, entry_page), methods=["POST"]),
+        Route(ENTRY + "/mentor", _write(_send, entry_page, mails=True), methods=["POST"]),
+        Route(ENTRY + "/mentor/{link_id:id}/revoke", _write(_revoke, entry_page), methods=["POST"]),
+        Route(ENTRY + "/share", _write(_share, entry_page), methods=["POST"]),
+        Route(ENTRY + "/unshare", _write(_unshare, entry_page), methods=["POST"]),
+        Route(ENTRY + "/comments", _write(_comment, entry_page), methods=["POST"]),
+        Route("/mentor/{key:token}", mentor_page, methods=["GET"]),
+        Route("/mentor/{key:token}", mentor_answer, methods=["POST"]),
+        Route(SESSION + "/pooling", pooling_page, methods=["GET"]),
+        Route(SESSION + "/pooling/skills", by_skill_page, methods=["GET"]),
+    ],
+    channels={"pooling": Channel(_hears_pooling)},
+    nav=[NavEntry("/journal", lambda: _("Journal"), permissions.can_keep_journal, order=36)],
+    group_page=group_part,
+    rules=[
+        permissions.can_keep_journal,
+        permissions.can_write_entry,
+        permissions.can_read_entry,
+        permissions.can_change_entry,
+        permissions.can_share_entry,
+        permissions.can_answer_as_mentor,
+        permissions.can_read_pooling,
+        permissions.can_comment_shared_entry,
+        permissions.can_prepare_pooling,
+    ],
+    personal_data=(
+        Holding(
+            JournalEntry,
+            person=("author_id",),
+            what=lambda: _("Your journal of work situations and the skills each one used."),
+            purpose=lambda: _("Reflecting on work situations; pooling those you share."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=lambda: _(
+                "You only; once you share an entry, your group and its trainers; once you send "
+                "it, the mentor you named."
+            ),
+            exported=(
+                "title",
+                "happened",
+                "did",
+                "hard",
+                "next_time",
+                "shared_session_id",
+                "created_at",
+                "updated_at",
+            ),
+        ),
+        Holding(
+            MentorLink,
+            person=("author_id",),
+            what=lambda: _("The mentors you sent an entry to (name, address) and their answers."),
+            purpose=lambda: _("Letting your workplace mentor confirm a work situation."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=nobody_else,
+            exported=(
+                "entry_id",
+                "mentor_name",
+                "mentor_email",
+                "created_at",
+                "expires_at",
+                "revoked_at",
+                "answered_at",
+                "confirmed",
+                "comment",
+            ),
+        ),
+        Holding(
+            JournalComment,
+            person=("author_id",),
+            what=lambda: _("Your comments on the entries your group shared."),
+            purpose=lambda: _("Pooling work situations at the training centre."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=members_of_the_space,
+            exported=("entry_id", "body", "created_at"),
+        ),
+    ),
+)
