@@ -355,6 +355,7 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "cancel someone's booking": (
         permissions.can_cancel_headset_booking, {"booked_it": False}, NOBODY
+    ),
     # after work: the journal
     "keep a journal": (permissions.can_keep_journal, {}, LEARNERS),
     "write a journal entry in a group": (permissions.can_write_entry, {}, ENROLLED_LEARNER),
