@@ -129,23 +129,25 @@ async def departure_page(request: Request, **extra: object) -> Response:
     return await _departure(request, _ident(request, "departure_id"), extra)
 
 
-async def proposal_page(request: Request, **extra: object) -> Response:
-    """A company's refused answer is said on the page of the departure it was about."""
-    async with transaction(request) as session:
-        proposal = await session.get(Proposal, _ident(request, "proposal_id"))
-    if proposal is None:
-        raise NotFound
-    return await _departure(request, proposal.departure_id, extra)
+Page = Callable[..., Awaitable[Response]]
 
 
-@shows_errors_on(departure_page)
-async def propose(request: Request) -> Response:
-    user = signed_in(request)
-    departure_id = _ident(request, "departure_id")
-    data = await form_data(request)
-    async with transaction(request) as session:
-        await proposals.propose(session, user, departure_id, data)
-    return redirect(f"/relais/departures/{departure_id}")
+def _page_of_departure(model: type[Proposal] | type[EligibilityItem], name: str) -> Page:
+    """A refused write about a proposal or a checklist item is said on the page of the
+    departure it belongs to."""
+
+    async def page(request: Request, **extra: object) -> Response:
+        async with transaction(request) as session:
+            row: Proposal | EligibilityItem | None = await session.get(model, _ident(request, name))
+        if row is None:
+            raise NotFound
+        return await _departure(request, row.departure_id, extra)
+
+    return page
+
+
+proposal_page = _page_of_departure(Proposal, "proposal_id")
+item_page = _page_of_departure(EligibilityItem, "item_id")
 
 
 @shows_errors_on(proposal_page)
@@ -157,15 +159,6 @@ async def company_decides(request: Request) -> Response:
             session, user, _ident(request, "proposal_id"), "company", data
         )
     return redirect(f"/relais/departures/{proposal.departure_id}")
-
-
-async def item_page(request: Request, **extra: object) -> Response:
-    """A refused tick is said on the page of the departure the item belongs to."""
-    async with transaction(request) as session:
-        item = await session.get(EligibilityItem, _ident(request, "item_id"))
-    if item is None:
-        raise NotFound
-    return await _departure(request, item.departure_id, extra)
 
 
 DepartureAct = Callable[[AsyncSession, User, int, dict[str, str]], Awaitable[object]]
@@ -186,6 +179,7 @@ def _on_departure(act: DepartureAct) -> Callable[[Request], Awaitable[Response]]
     return endpoint
 
 
+propose = _on_departure(proposals.propose)
 add_checklist_item = _on_departure(eligibility.add)
 mark_ready = _on_departure(
     lambda session, user, ident, _data: eligibility.mark_ready(session, user, ident)
