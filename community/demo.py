@@ -344,7 +344,7 @@ async def print_summary(db: Database) -> None:
     print("  learners:  apprenant1@demo.test … apprenant12@demo.test")
     for email, name, _role in STAFF:
         print(f"  {email:<24} {name}")
-    for email, name, company in rotation_demo.CONTACTS:
+    for email, name, company, _sector in rotation_demo.CONTACTS:
         print(f"  {email:<24} {name} ({company})")
     async with db.session() as session:
         today = datetime.now(DISPLAY_TIMEZONE).date()

@@ -768,3 +768,22 @@ def can_book_headset(user: User | None, enrolled: bool) -> bool:
 def can_cancel_headset_booking(user: User | None, booked_it: bool) -> bool:
     """Only the learner who booked a slot gives it back."""
     return user is not None and booked_it
+
+
+def can_keep_eligibility_checklist(user: User | None, departure: DepartureFacts) -> bool:
+    """The coordinator checks eligibility: adds the checklist's items and ticks them."""
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_mark_departure_ready(user: User | None, departure: DepartureFacts) -> bool:
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_record_rotation_outcome(user: User | None, departure: DepartureFacts) -> bool:
+    """What became of both people is said by the coordinator, who follows them."""
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_read_rotation_outcomes(user: User | None, provider_id: int) -> bool:
+    """The outcomes dashboard of a provider's rotation: its coordinators and staff."""
+    return is_provider_staff(user, provider_id)

@@ -418,6 +418,29 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "join the rotation pool": (permissions.can_join_rotation_pool, {}, LEARNERS),
     "leave the rotation pool": (permissions.can_leave_rotation_pool, {}, LEARNERS),
+    "add to or tick a departure's eligibility checklist": (
+        permissions.can_keep_eligibility_checklist, {}, STAFF
+    ),
+    "keep another provider's eligibility checklist": (
+        permissions.can_keep_eligibility_checklist,
+        {"departure": OTHER_DEPARTURE},
+        {"admin", "other staff"},
+    ),
+    "mark a departure ready": (permissions.can_mark_departure_ready, {}, STAFF),
+    "mark another provider's departure ready": (
+        permissions.can_mark_departure_ready,
+        {"departure": OTHER_DEPARTURE},
+        {"admin", "other staff"},
+    ),
+    "record what became of a replacement and an employee": (
+        permissions.can_record_rotation_outcome, {}, STAFF
+    ),
+    "record an outcome of another provider's departure": (
+        permissions.can_record_rotation_outcome,
+        {"departure": OTHER_DEPARTURE},
+        {"admin", "other staff"},
+    ),
+    "read the rotation's outcomes dashboard": (permissions.can_read_rotation_outcomes, {}, STAFF),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP

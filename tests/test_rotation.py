@@ -3,7 +3,8 @@ hour-for-hour check, the pool with its consent, candidates ranked with reasons i
 proposals and both sides' answers, who sees what, and the one-replacement rule under races.
 
 The demo holds two partner companies: entreprise1 (departures 1, open, and 2, two candidates
-proposed) and entreprise2 (departure 3, filled); apprenant3, 4, 5 and 8 are in the pool."""
+proposed) and entreprise2 (departure 3, filled), then past departures of both, followed to
+their outcomes; apprenant3, 4, 5 and 8 are in the pool."""
 
 from __future__ import annotations
 
@@ -187,11 +188,14 @@ async def test_a_departure_form_refuses_bad_dates_and_hours_in_french(
     person, db, changes, field, message
 ):
     company = await person(COMPANY)
+    count = select(func.count(col(Departure.id)))
+    async with db.session() as session:
+        before = (await session.exec(count)).one()
     answer = await company.post("/relais/departures", **departure_form(**changes))
     assert answer.status_code == 422
     assert f'id="e-{field}"' in answer.text and message in unescape(answer.text)
     async with db.session() as session:
-        assert (await session.exec(select(func.count(col(Departure.id))))).one() == 3
+        assert (await session.exec(count)).one() == before
 
 
 async def test_a_departure_names_only_skills_of_the_provider(person):
@@ -451,7 +455,8 @@ async def test_two_acceptances_at_the_same_moment_fill_a_departure_once(person, 
 async def test_the_database_itself_refuses_a_second_accepted_replacement(db, demo_data):
     """Past the lock, the partial unique index still holds the rule."""
     async with db.session() as session:
-        done = (await session.exec(select(Proposal).where(col(Proposal.both_accepted)))).one()
+        done = (await session.exec(select(Proposal).where(col(Proposal.both_accepted)))).first()
+        assert done is not None
         extra = await user(db, "apprenant8@demo.test")
         session.add(Proposal(departure_id=done.departure_id, candidate_id=extra.id or 0,
                              company_decision="accepted", candidate_decision="accepted",

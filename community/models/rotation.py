@@ -27,6 +27,8 @@ class RotationCompany(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     provider_id: int = Field(foreign_key="provider.id", index=True)
     name: str = Field(max_length=120)
+    # The trade the company works in, as the outcomes dashboard groups companies.
+    sector: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -64,6 +66,8 @@ class Departure(SQLModel, table=True):
     ends_on: date
     training_hours: int  # per week, away from the post
     replacement_hours: int  # per week, worked by the replacement
+    # Set by the coordinator once every item of the eligibility checklist is ticked.
+    ready_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -119,3 +123,53 @@ class Proposal(SQLModel, table=True):
     both_accepted: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = None
+
+
+class EligibilityItem(SQLModel, table=True):
+    """One point of a departure's eligibility checklist (information, not legal advice),
+    ticked by the coordinator with the day it was met."""
+
+    __tablename__ = "eligibility_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    departure_id: int = Field(foreign_key="departure.id", index=True)
+    # One of the usual items (said in the reader's language), or "" for the coordinator's own.
+    kind: str = Field(default="", max_length=20)
+    label: str = Field(default="", max_length=300)
+    due_on: date | None = None
+    done_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutcomeMoment(StrEnum):
+    END = "end"  # the end of the replacement contract
+    LATER = "later"  # six months after it
+
+
+class ReplacementFate(StrEnum):
+    NONE = "none"  # the departure found no replacement
+    HIRED = "hired"
+    OTHER_JOB = "other_job"
+    TRAINING = "training"
+    UNEMPLOYED = "unemployed"
+
+
+class EmployeeFate(StrEnum):
+    BACK = "back"
+    PROMOTED = "promoted"
+    LEFT = "left"
+
+
+class RotationOutcome(SQLModel, table=True):
+    """What became of the replacement and of the employee at one moment after a departure;
+    one record per departure and moment, held by the unique constraint."""
+
+    __tablename__ = "rotation_outcome"
+    __table_args__ = (UniqueConstraint("departure_id", "moment"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    departure_id: int = Field(foreign_key="departure.id", index=True)
+    moment: str = Field(max_length=10)
+    replacement: str = Field(max_length=12)
+    employee: str = Field(max_length=12)
+    recorded_at: datetime = Field(default_factory=utcnow)

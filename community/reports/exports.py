@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,7 +22,7 @@ from community.trainings import provider_of
 def to_csv(summary: Summary, training: str, group: str, *, french: bool) -> str:
     """One row per session and criterion; hidden figures stay empty and say why."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if french else ",", lineterminator="\r\n")
+    writer = csv_writer(out, french=french)
     writer.writerow(
         ["training", "group", "session", "date", "criterion", "status", "answers", "mean",
          "sd", "ci95_low", "ci95_high", "n1", "n2", "n3", "n4", "n5"]
@@ -44,6 +45,11 @@ def to_csv(summary: Summary, training: str, group: str, *, french: bool) -> str:
                  number(high), *stat.histogram]
             )  # fmt: skip
     return out.getvalue()
+
+
+def csv_writer(out: io.StringIO, *, french: bool) -> Any:
+    """The exports' dialect: a French spreadsheet reads semicolons, others commas."""
+    return csv.writer(out, delimiter=";" if french else ",", lineterminator="\r\n")
 
 
 def safe_cell(text: str) -> str:

@@ -115,6 +115,12 @@ def threshold(k: int | None) -> int:
     return max(MIN_THRESHOLD, k or MIN_THRESHOLD)
 
 
+def shown(count: int, k: int | None) -> bool:
+    """The rule of every published figure: drawn from at least k people, k never below the
+    floor. Totals then add up shown figures only, so that none hidden is their difference."""
+    return count >= threshold(k)
+
+
 async def summarise(
     db: AsyncSession,
     training_id: int,
@@ -154,7 +160,7 @@ def build(
             cells[aggregate.dimension_id] = _stat(aggregate)
     for session, cells in by_session.values():
         closed = shifted(session.ends_at, WINDOW) < now
-        enough = all(cells.get(d, NO_ANSWERS).count >= summary.k for d in wanted)
+        enough = all(shown(cells.get(d, NO_ANSWERS).count, summary.k) for d in wanted)
         unlocked = closed and bool(wanted) and enough
         summary.sessions.append(SessionResult(session, unlocked, cells if unlocked else {}))
         if unlocked:

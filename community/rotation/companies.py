@@ -19,7 +19,10 @@ from community.mail.letter import Letter
 from community.mail.sender import queue
 from community.models import CompanyContact, Role, RotationCompany, User
 
-COMPANY_FIELDS = (forms.Text("name", max_length=120),)
+COMPANY_FIELDS = (
+    forms.Text("name", max_length=120),
+    forms.Text("sector", max_length=80, required=False),
+)
 CONTACT_FIELDS = (forms.Text("display_name", max_length=80), forms.Email("email"))
 # An invitation is a link to choose a password: long enough to be read after a weekend.
 INVITATION_LIFETIME = timedelta(days=7)
@@ -57,7 +60,7 @@ async def create(db: AsyncSession, user: User, data: Mapping[str, str]) -> Rotat
     if not permissions.can_invite_company_contact(user, provider_id):
         raise NotFound
     values = forms.parse(data, *COMPANY_FIELDS)
-    company = RotationCompany(provider_id=provider_id, name=values["name"])
+    company = RotationCompany(provider_id=provider_id, **values)
     try:
         async with db.begin_nested():
             db.add(company)

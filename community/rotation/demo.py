@@ -1,5 +1,6 @@
 """Demo data of job rotation: two partner companies, three departures at different stages
-(open, candidates proposed, replacement found) and a small pool, made through the actions."""
+(open, candidates proposed with one checklist item ticked, replacement found and ready), a
+small pool, and past departures followed to their outcomes, made through the actions."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community.models import Proposal, Role, Skill, User
-from community.rotation import companies, departures, pool, proposals
+from community.rotation import companies, departures, eligibility, outcomes, pool, proposals
 
-# (contact's address, name, company)
+# (contact's address, name, company, sector)
 CONTACTS = [
-    ("entreprise1@demo.test", "Marc Lefèvre", "Aide à domicile du Rhône"),
-    ("entreprise2@demo.test", "Nadia Girard", "Agence web Canut"),
+    ("entreprise1@demo.test", "Marc Lefèvre", "Aide à domicile du Rhône", "Aide à la personne"),
+    ("entreprise2@demo.test", "Nadia Girard", "Agence web Canut", "Numérique"),
 ]
 # (learner number, skills in their words, postcode, km, hours a week)
 POOL = [
@@ -71,8 +72,8 @@ async def load(
     session: AsyncSession, staff: User, people: dict[str, User], account: Account, today: date
 ) -> None:
     contacts = []
-    for email, name, company_name in CONTACTS:
-        company = await companies.create(session, staff, {"name": company_name})
+    for email, name, company_name, sector in CONTACTS:
+        company = await companies.create(session, staff, {"name": company_name, "sector": sector})
         contact = await account(email, name, Role.COMPANY)
         await companies.attach(session, staff, company, contact)
         contacts.append(contact)
@@ -95,6 +96,7 @@ async def load(
         }  # fmt: skip
         made.append(await departures.declare(session, contacts[0 if index < 2 else 1], data))
     await _stages(session, staff, people, contacts, [d.id or 0 for d in made])
+    await history(session, staff, people, contacts, today)
 
 
 async def _stages(session, staff, people, contacts, ids) -> None:
@@ -110,3 +112,74 @@ async def _stages(session, staff, people, contacts, ids) -> None:
     accept = {"decision": "accepted"}
     await proposals.decide(session, candidate, proposal.id or 0, "candidate", accept)
     await proposals.decide(session, contacts[1], proposal.id or 0, "company", accept)
+    await _made_ready(session, staff, ids[2], date.today())
+    first_item = (await eligibility.items_of(session, ids[1]))[0]
+    await eligibility.tick(
+        session, staff, first_item.id or 0, {"done_on": date.today().isoformat()}
+    )
+
+
+# Past departures, so that the outcomes dashboard has something to show and something to
+# hide: (contact's index, quarter's index, replaced, fate of the replacement, of the employee).
+HISTORY: list[tuple[int, int, bool, str, str]] = [
+    (0, 0, True, "hired", "back"),
+    (0, 0, True, "hired", "promoted"),
+    (0, 0, True, "other_job", "back"),
+    (0, 0, True, "training", "back"),
+    (0, 0, False, "none", "back"),
+    (0, 0, True, "unemployed", "left"),
+    (0, 1, True, "hired", "back"),
+    (0, 1, True, "hired", "back"),
+    (0, 1, False, "none", "promoted"),
+    (1, 0, True, "hired", "back"),
+    (1, 0, True, "other_job", "back"),
+    (1, 0, True, "hired", "left"),
+    (1, 0, False, "none", "back"),
+]
+PAST_NAMES = [
+    "Céline Barbier", "Hugo Lemaire", "Inès Perrin", "Luc Renard", "Maëlle Colin",
+    "Nicolas Vidal", "Océane Rey", "Pierre Gauthier", "Rose Marchand", "Samuel Brun",
+    "Thérèse Dumont", "Victor Arnaud", "Yasmine Roussel",
+]  # fmt: skip
+
+
+async def history(session, staff, people, contacts, today: date) -> None:
+    """Departures of past quarters, made ready, filled and followed through the actions; the
+    last record of the first is left for the board's reminder."""
+    back = today - timedelta(weeks=60)
+    first_quarter = date(back.year, 3 * ((back.month - 1) // 3) + 1, 1)
+    pooled = [people[f"apprenant{n}@demo.test"] for n in (3, 4, 5, 8)]
+    for index, (contact, quarter, filled, fate, employee) in enumerate(HISTORY):
+        start = first_quarter + timedelta(weeks=16 * quarter)
+        data = {
+            "employee_name": PAST_NAMES[index], "post_title": "Agent·e polyvalent·e",
+            "site_postcode": "69003", "training_name": "Formation qualifiante",
+            "starts_on": start.isoformat(),
+            "ends_on": (start + timedelta(weeks=30)).isoformat(),
+            "training_hours": "35", "replacement_hours": "35",
+        }  # fmt: skip
+        departure = await departures.declare(session, contacts[contact], data)
+        await session.flush()
+        await _made_ready(session, staff, departure.id or 0, start - timedelta(days=130))
+        if filled:
+            candidate = pooled[index % len(pooled)]
+            await _filled(session, staff, contacts[contact], candidate, departure.id or 0)
+        moments = ["end"] if quarter or index == 0 else ["end", "later"]
+        for moment in moments:
+            answer = {"moment": moment, "replacement": fate, "employee": employee}
+            await outcomes.record(session, staff, departure.id or 0, answer)
+
+
+async def _made_ready(session, staff, departure_id: int, day: date) -> None:
+    for item in await eligibility.items_of(session, departure_id):
+        await eligibility.tick(session, staff, item.id or 0, {"done_on": day.isoformat()})
+    await eligibility.mark_ready(session, staff, departure_id)
+
+
+async def _filled(session, staff, contact, candidate, departure_id: int) -> None:
+    made = await proposals.propose(
+        session, staff, departure_id, {"candidate_id": str(candidate.id)}
+    )
+    accept = {"decision": "accepted"}
+    await proposals.decide(session, candidate, made.id or 0, "candidate", accept)
+    await proposals.decide(session, contact, made.id or 0, "company", accept)

@@ -26,6 +26,7 @@ from community.models import (
 )
 from community.rotation import companies
 from community.rotation.fields import Count, Postcode
+from community.rotation.usual_items import usual_items
 from community.skill_map.common import provider_skills
 
 DEPARTURE_FIELDS = (
@@ -159,7 +160,15 @@ async def declare(db: AsyncSession, user: User, data: Mapping[str, str]) -> Depa
     await db.flush()
     for skill_id in skill_ids or []:
         db.add(DepartureSkill(departure_id=departure.id or 0, skill_id=skill_id))
+    db.add_all(usual_items(departure))
     return departure
+
+
+async def company_of_departure(db: AsyncSession, departure: Departure) -> RotationCompany:
+    company = await db.get(RotationCompany, departure.company_id)
+    if company is None:
+        raise NotFound
+    return company
 
 
 async def _learner_at(db: AsyncSession, email: str) -> int | None:

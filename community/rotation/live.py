@@ -25,6 +25,14 @@ def own_channel(user_id: int) -> str:
 async def changed(db: AsyncSession, departure_id: int, provider_id: int, candidate_id: int) -> None:
     """A proposal was made or decided: the departure's page, the coordinators' board and
     the candidate's own page each fetch their region again."""
+    await departure_changed(db, departure_id, provider_id)
+    own = own_channel(candidate_id)
+    await realtime.append(db, own, refetch_nudge(f"rotation-me-{candidate_id}", "/relais"))
+
+
+async def departure_changed(db: AsyncSession, departure_id: int, provider_id: int) -> None:
+    """The checklist, the readiness or an outcome of a departure changed: its page and the
+    coordinators' board fetch their region again (no candidate's page shows these)."""
     nudges = (
         (
             departure_channel(departure_id),
@@ -32,7 +40,6 @@ async def changed(db: AsyncSession, departure_id: int, provider_id: int, candida
             f"/relais/departures/{departure_id}",
         ),
         (board_channel(provider_id), f"rotation-board-{provider_id}", "/relais"),
-        (own_channel(candidate_id), f"rotation-me-{candidate_id}", "/relais"),
     )
     for channel, region, url in nudges:
         await realtime.append(db, channel, refetch_nudge(region, url))

@@ -4,6 +4,7 @@ a learner's place in the pool and the companies that saw them, one departure."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Integer, cast
 from sqlmodel import col, func, select
@@ -12,14 +13,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community import permissions
 from community.models import (
     Departure,
+    EligibilityItem,
     Iteration,
     PoolMember,
     Proposal,
     RotationCompany,
+    RotationOutcome,
     Training,
     User,
 )
-from community.rotation import companies, departures, matching, pool, proposals
+from community.rotation import (
+    companies,
+    departures,
+    eligibility,
+    matching,
+    outcomes,
+    pool,
+    proposals,
+)
 from community.rotation.departures import DepartureView, HourCheck
 
 
@@ -43,6 +54,7 @@ class Hub:
     member: PoolMember | None = None
     proposed: list = field(default_factory=list)
     pool_size: int = 0
+    due: list[outcomes.Due] = field(default_factory=list)
 
 
 async def _lines(db: AsyncSession, listed: list[RotationCompany]) -> list[DepartureLine]:
@@ -73,6 +85,8 @@ async def hub(db: AsyncSession, user: User) -> Hub:
         page.contacts = await companies.contacts(db, [c.id or 0 for c in page.companies])
         page.departures = await _lines(db, page.companies)
         page.pool_size = len(await pool.available(db, provider_id))
+        listed = [line.departure for line in page.departures]
+        page.due = await outcomes.due(db, listed, date.today())
     elif (company := await companies.company_of(db, user)) is not None:
         page.company = company
         page.departures = await _lines(db, [company])
@@ -93,6 +107,11 @@ class DeparturePage:
     may_decide: bool
     sees_contact: dict[int, bool]
     training_label: str
+    checklist: list[EligibilityItem]
+    may_keep_checklist: bool
+    outcomes: dict[str, RotationOutcome]
+    outcomes_due: list[str]  # the moments whose day has come and not recorded
+    may_record_outcome: bool
 
 
 async def departure_page(db: AsyncSession, user: User, departure_id: int) -> DeparturePage:
@@ -121,7 +140,22 @@ async def departure_page(db: AsyncSession, user: User, departure_id: int) -> Dep
         may_decide=permissions.can_decide_as_company(user, view.facts),
         sees_contact=sees,
         training_label=await _training_label(db, view.departure),
+        **await _follow_up(db, user, view),
     )
+
+
+async def _follow_up(db: AsyncSession, user: User, view: DepartureView) -> dict:
+    """The checklist and the outcomes: what the coordinator checks before and after."""
+    departure_id = view.departure.id or 0
+    done = (await outcomes.recorded(db, [departure_id]))[departure_id]
+    due = await outcomes.due(db, [view.departure], date.today())
+    return {
+        "checklist": await eligibility.items_of(db, departure_id),
+        "may_keep_checklist": permissions.can_keep_eligibility_checklist(user, view.facts),
+        "outcomes": done,
+        "outcomes_due": [reminder.moment for reminder in due],
+        "may_record_outcome": permissions.can_record_rotation_outcome(user, view.facts),
+    }
 
 
 async def _training_label(db: AsyncSession, departure: Departure) -> str:

@@ -87,6 +87,11 @@ async def export(request: Request) -> Response:
     group = report.group
     body = reports.to_csv(summary, group.training.title, group.iteration.name, french=french)
     name = f"ruche-{group.iteration.id}-{'fr' if french else 'rfc4180'}.csv"
+    return csv_download(body, name)
+
+
+def csv_download(body: str, name: str) -> Response:
+    """An export as a file: UTF-8 with a BOM so that spreadsheets read the accents."""
     return Response(
         body.encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",

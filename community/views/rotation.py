@@ -19,8 +19,11 @@ from community.i18n import _
 from community.models import (
     CompanyContact,
     Departure,
+    EligibilityItem,
+    EmployeeFate,
     PoolMember,
     Proposal,
+    ReplacementFate,
     User,
 )
 from community.personal_data import (
@@ -30,10 +33,22 @@ from community.personal_data import (
     Retention,
     as_long_as_the_account,
 )
-from community.rotation import companies, departures, live, pages, pool, proposals
+from community.rotation import (
+    companies,
+    dashboard,
+    departures,
+    eligibility,
+    live,
+    outcomes,
+    pages,
+    pool,
+    proposals,
+)
+from community.rotation.usual_items import title as eligibility_title
 from community.templating import render
 from community.views import form_data, redirect, shows_errors_on, signed_in, transaction
 from community.views.mail import links_base
+from community.views.reports import csv_download
 
 
 def _ident(request: Request, name: str) -> int:
@@ -89,33 +104,50 @@ async def _departure(request: Request, departure_id: int, extra: dict[str, Any])
         page = await pages.departure_page(session, user, departure_id)
         seq = await realtime.last_seq(session, live.departure_channel(departure_id))
     status = 422 if "errors" in extra else 200
-    context = {"page": page, "live_seq": seq, **extra}
+    context = {"page": page, "live_seq": seq, **_follow_up_words(page), **extra}
     return render(
         request, "rotation/departure.html", context, status_code=status, block="departure"
     )
+
+
+def _follow_up_words(page: pages.DeparturePage) -> dict[str, Any]:
+    """The checklist's and the outcomes' words, in the reader's language."""
+    fates = outcomes.FATES
+    return {
+        "item_title": eligibility_title,
+        "moments": outcomes.MOMENTS,
+        "fates": fates,
+        "outcome_options": {
+            "moment": [(m, outcomes.MOMENTS[m]()) for m in page.outcomes_due],
+            "replacement": [(f.value, fates[f]()) for f in ReplacementFate],
+            "employee": [(f.value, fates[f]()) for f in EmployeeFate],
+        },
+    }
 
 
 async def departure_page(request: Request, **extra: object) -> Response:
     return await _departure(request, _ident(request, "departure_id"), extra)
 
 
-async def proposal_page(request: Request, **extra: object) -> Response:
-    """A company's refused answer is said on the page of the departure it was about."""
-    async with transaction(request) as session:
-        proposal = await session.get(Proposal, _ident(request, "proposal_id"))
-    if proposal is None:
-        raise NotFound
-    return await _departure(request, proposal.departure_id, extra)
+Page = Callable[..., Awaitable[Response]]
 
 
-@shows_errors_on(departure_page)
-async def propose(request: Request) -> Response:
-    user = signed_in(request)
-    departure_id = _ident(request, "departure_id")
-    data = await form_data(request)
-    async with transaction(request) as session:
-        await proposals.propose(session, user, departure_id, data)
-    return redirect(f"/relais/departures/{departure_id}")
+def _page_of_departure(model: type[Proposal] | type[EligibilityItem], name: str) -> Page:
+    """A refused write about a proposal or a checklist item is said on the page of the
+    departure it belongs to."""
+
+    async def page(request: Request, **extra: object) -> Response:
+        async with transaction(request) as session:
+            row: Proposal | EligibilityItem | None = await session.get(model, _ident(request, name))
+        if row is None:
+            raise NotFound
+        return await _departure(request, row.departure_id, extra)
+
+    return page
+
+
+proposal_page = _page_of_departure(Proposal, "proposal_id")
+item_page = _page_of_departure(EligibilityItem, "item_id")
 
 
 @shows_errors_on(proposal_page)
@@ -127,6 +159,64 @@ async def company_decides(request: Request) -> Response:
             session, user, _ident(request, "proposal_id"), "company", data
         )
     return redirect(f"/relais/departures/{proposal.departure_id}")
+
+
+DepartureAct = Callable[[AsyncSession, User, int, dict[str, str]], Awaitable[object]]
+
+
+def _on_departure(act: DepartureAct) -> Callable[[Request], Awaitable[Response]]:
+    """A coordinator's write about one departure, answered on its page."""
+
+    @shows_errors_on(departure_page)
+    async def endpoint(request: Request) -> Response:
+        user = signed_in(request)
+        departure_id = _ident(request, "departure_id")
+        data = await form_data(request)
+        async with transaction(request) as session:
+            await act(session, user, departure_id, data)
+        return redirect(f"/relais/departures/{departure_id}")
+
+    return endpoint
+
+
+propose = _on_departure(proposals.propose)
+add_checklist_item = _on_departure(eligibility.add)
+mark_ready = _on_departure(
+    lambda session, user, ident, _data: eligibility.mark_ready(session, user, ident)
+)
+record_outcome = _on_departure(outcomes.record)
+
+
+@shows_errors_on(item_page)
+async def tick_item(request: Request) -> Response:
+    user = signed_in(request)
+    data = await form_data(request)
+    async with transaction(request) as session:
+        departure = await eligibility.tick(session, user, _ident(request, "item_id"), data)
+    return redirect(f"/relais/departures/{departure.id}")
+
+
+async def outcomes_page(request: Request) -> Response:
+    user = signed_in(request)
+    async with transaction(request) as session:
+        board = await dashboard.dashboard(session, user)
+    context = {
+        "board": board,
+        "cut_names": dashboard.cut_names(),
+        "key_label": dashboard.key_label,
+        "fates": outcomes.FATES,
+    }
+    return render(request, "rotation/outcomes.html", context)
+
+
+async def outcomes_export(request: Request) -> Response:
+    """The dashboard as CSV, as the reports' exports: `variant=fr` for French spreadsheets."""
+    user = signed_in(request)
+    french = request.query_params.get("variant") == "fr"
+    async with transaction(request) as session:
+        board = await dashboard.dashboard(session, user)
+    name = f"ruche-relais-{'fr' if french else 'rfc4180'}.csv"
+    return csv_download(dashboard.to_csv(board, french=french), name)
 
 
 Act = Callable[[AsyncSession, User, Request, dict[str, str]], Awaitable[object]]
@@ -230,6 +320,14 @@ AREA = Area(
         Route("/relais/departures/{departure_id:id}/proposals", propose, methods=["POST"]),
         Route("/relais/proposals/{proposal_id:id}/company", company_decides, methods=["POST"]),
         Route("/relais/proposals/{proposal_id:id}/candidate", candidate_decides, methods=["POST"]),
+        Route(
+            "/relais/departures/{departure_id:id}/checklist", add_checklist_item, methods=["POST"]
+        ),
+        Route("/relais/checklist/{item_id:id}", tick_item, methods=["POST"]),
+        Route("/relais/departures/{departure_id:id}/ready", mark_ready, methods=["POST"]),
+        Route("/relais/departures/{departure_id:id}/outcomes", record_outcome, methods=["POST"]),
+        Route("/relais/outcomes", outcomes_page, methods=["GET"]),
+        Route("/relais/outcomes.csv", outcomes_export, methods=["GET"]),
         Route("/relais/pool", join_pool, methods=["POST"]),
         Route("/relais/pool/withdraw", withdraw, methods=["POST"]),
     ],
@@ -251,6 +349,10 @@ AREA = Area(
         permissions.can_see_candidate_contact,
         permissions.can_join_rotation_pool,
         permissions.can_leave_rotation_pool,
+        permissions.can_keep_eligibility_checklist,
+        permissions.can_mark_departure_ready,
+        permissions.can_record_rotation_outcome,
+        permissions.can_read_rotation_outcomes,
     ],
     personal_data=(
         Holding(

@@ -86,3 +86,22 @@ def test_a_departure_is_declared_proposed_and_accepted_live_on_both_sides(browse
     shot(company, "rotation-accepted-390")
     for page in (company, coordinator, candidate):
         page.context.close()
+
+
+def test_the_coordinator_reads_the_outcomes_dashboard_on_a_phone(browser, server):
+    """From the board's reminder to the dashboard: the shown figures and the hidden cells,
+    accessible and readable at phone size."""
+    coordinator = phone(browser, server)
+    sign_in(coordinator, "organisme@demo.test")
+    menu(coordinator).get_by_role("link", name="Relais").click()
+    expect(coordinator.get_by_role("heading", name="Résultats à saisir")).to_be_visible()
+    coordinator.get_by_role("link", name="Le tableau de bord des résultats").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text("Relais : résultats")
+    companies = coordinator.get_by_role("region", name="Tableau : Entreprise")
+    shown = companies.get_by_role("row").filter(has_text="Aide à domicile du Rhône")
+    expect(shown.get_by_role("cell").first).to_have_text("6")
+    hidden = companies.get_by_role("row").filter(has_text="Agence web Canut")
+    expect(hidden).to_contain_text("Masqué : moins de 5 départs.")
+    assert_accessible(coordinator)
+    shot(coordinator, "rotation-outcomes-390")
+    coordinator.context.close()
