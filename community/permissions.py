@@ -678,3 +678,9 @@ def can_join_rotation_pool(user: User | None) -> bool:
 
 def can_leave_rotation_pool(user: User | None) -> bool:
     return can_join_rotation_pool(user)
+
+
+def can_see_fitting_posts(user: User | None, in_pool: bool) -> bool:
+    """Open posts that fit a learner's target job are shown only to one who consented to the
+    pool: outside it, a learner gets a link to the pool, never the companies' departures."""
+    return can_join_rotation_pool(user) and in_pool

@@ -364,6 +364,12 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "join the rotation pool": (permissions.can_join_rotation_pool, {}, LEARNERS),
     "leave the rotation pool": (permissions.can_leave_rotation_pool, {}, LEARNERS),
+    "see the posts that fit one's job, in the pool": (
+        permissions.can_see_fitting_posts, {"in_pool": True}, LEARNERS
+    ),
+    "see the posts that fit one's job, out of the pool": (
+        permissions.can_see_fitting_posts, {"in_pool": False}, NOBODY
+    ),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP

@@ -251,6 +251,7 @@ AREA = Area(
         permissions.can_see_candidate_contact,
         permissions.can_join_rotation_pool,
         permissions.can_leave_rotation_pool,
+        permissions.can_see_fitting_posts,
     ],
     personal_data=(
         Holding(
