@@ -17,7 +17,14 @@ from sqlmodel import col, select
 import realtime
 from community import tutoring
 from community.flipped import progress
-from community.models import FlippedResource, RotationCompany, Skill, TargetJob, User
+from community.models import (
+    CourseSession,
+    FlippedResource,
+    RotationCompany,
+    Skill,
+    TargetJob,
+    User,
+)
 from community.pathways import cards as card_rules
 from community.pathways import live
 from tests.helpers import post_form, sign_in, staff_of_another_provider
@@ -263,3 +270,26 @@ async def test_a_learner_who_left_the_pool_no_longer_sees_the_posts(client, db, 
     assert left.status_code == 303
     part = await choose_job(client, db, "K1302")
     assert "Auxiliaire de vie" not in part and "Rejoindre le vivier" in part
+
+
+async def test_a_removed_resource_card_reads_as_the_resource_for_the_groups_trainer(
+    client, db, demo_data
+):
+    resource = await tag_resource(client, db, "JavaScript")
+    learner = await person(db, LEARNER)
+    async with db.session() as session:
+        group = (
+            await session.exec(
+                select(CourseSession.iteration_id).where(CourseSession.id == resource.session_id)
+            )
+        ).one()
+    await sign_in(client, TRAINER)
+    page = f"/iterations/{group}/boussole"
+    data = {"learner_id": str(learner.id), "card_key": f"resource:{resource.id}"}
+    assert (await post_form(client, f"{page}/removals", data, page=page)).status_code == 303
+    listed = unescape((await client.get(page)).text)
+    removed = listed[listed.index('id="removed-title"') :]
+    assert f"Ressource à explorer : {resource.title}" in removed
+    client.cookies.clear()
+    await sign_in(client, LEARNER)
+    assert f'data-card="resource:{resource.id}"' not in await compass(client)
