@@ -101,7 +101,9 @@ async def test_a_skill_of_another_provider_or_a_malformed_one_is_refused_in_fren
         assert refused.status_code == 422, raw
         assert "Choisissez l'une des options proposées." in unescape(refused.text)
     async with db.session() as session:
-        tagged = await session.exec(select(FlippedResource).where(col(FlippedResource.skill_id)))
+        tagged = await session.exec(
+            select(FlippedResource).where(col(FlippedResource.skill_id).is_not(None))
+        )
         assert tagged.first() is None
 
 
