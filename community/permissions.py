@@ -787,3 +787,9 @@ def can_record_rotation_outcome(user: User | None, departure: DepartureFacts) ->
 def can_read_rotation_outcomes(user: User | None, provider_id: int) -> bool:
     """The outcomes dashboard of a provider's rotation: its coordinators and staff."""
     return is_provider_staff(user, provider_id)
+
+
+def can_see_fitting_posts(user: User | None, in_pool: bool) -> bool:
+    """Open posts that fit a learner's target job are shown only to one who consented to the
+    pool: outside it, a learner gets a link to the pool, never the companies' departures."""
+    return can_join_rotation_pool(user) and in_pool

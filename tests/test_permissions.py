@@ -441,6 +441,12 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         {"admin", "other staff"},
     ),
     "read the rotation's outcomes dashboard": (permissions.can_read_rotation_outcomes, {}, STAFF),
+    "see the posts that fit one's job, in the pool": (
+        permissions.can_see_fitting_posts, {"in_pool": True}, LEARNERS
+    ),
+    "see the posts that fit one's job, out of the pool": (
+        permissions.can_see_fitting_posts, {"in_pool": False}, NOBODY
+    ),
     # projects
     "view a project": (
         permissions.can_view_project, {"place": NO_SEAT, "draft": False}, SEES_GROUP

@@ -23,6 +23,7 @@ from community.models import (
     FlippedProgress,
     FlippedResource,
     ResourceKind,
+    Skill,
     User,
     utcnow,
 )
@@ -41,6 +42,7 @@ FIELDS = (
     forms.Text("question", max_length=200, required=False),
     forms.Text("choices", max_length=600, required=False, multiline=True),
     forms.Text("right_choice", max_length=2, required=False),
+    forms.Text("skill_id", max_length=10, required=False),
 )
 
 
@@ -155,11 +157,26 @@ async def add_resource(db: AsyncSession, user: User, session_id: int, data: dict
     values = forms.collect(data, errors, *FIELDS)
     if "kind" not in errors:
         _check(values, errors)
+    values["skill_id"] = await _tagged_skill(db, found, values.get("skill_id", ""), errors)
     if errors:
         raise forms.FormError(errors, {f.name: str(data.get(f.name, "")) for f in FIELDS})
     assert user.id is not None
     db.add(FlippedResource(session_id=found.session_id, author_id=user.id, **values))
     await db.flush()
+
+
+async def _tagged_skill(
+    db: AsyncSession, found: Place, raw: str, errors: dict[str, str]
+) -> int | None:
+    """The optional skill a resource works on: one of the provider's own catalogue, so that
+    no resource names another provider's skill."""
+    if not raw:
+        return None
+    skill = await db.get(Skill, parsing.ident(raw) or 0)
+    if skill is None or skill.provider_id != found.group.training.provider_id:
+        errors["skill_id"] = _("Choose one of the options.")
+        return None
+    return skill.id
 
 
 async def remove_resource(db: AsyncSession, user: User, session_id: int, resource_id: int) -> None:

@@ -1,6 +1,7 @@
 """What a learner does before the session: marks a resource explored, rates how useful it
 was, answers its checkpoint, says what is blocking them. Nothing is locked for one who did
-not: the gating is soft. Each write moves the trainers' readiness board."""
+not: the gating is soft. Each write moves the trainers' readiness board, and the learner's
+compass when the resource works on a skill (its evidence, its cards)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from community.flipped import board
 from community.flipped.capsule import allowed, choices_of
 from community.i18n import _
 from community.models import FlippedBlocker, FlippedProgress, FlippedResource, User, utcnow
+from community.pathways.live import evidence_changed
 
 BLOCKER = forms.Text("body", max_length=500, multiline=True)
 
@@ -55,6 +57,8 @@ async def explore(
         statement = statement.on_conflict_do_nothing()
     await (await db.connection()).execute(statement)
     await board.changed(db, found)
+    if resource.skill_id is not None:
+        await evidence_changed(db, [user.id or 0])
 
 
 async def say_what_blocks(

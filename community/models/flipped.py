@@ -37,6 +37,9 @@ class FlippedResource(SQLModel, table=True):
     question: str = Field(default="", max_length=200)
     choices: str = Field(default="", max_length=600)
     right_choice: int | None = None  # index in `choices`
+    # A skill of the provider's catalogue the resource works on: its checkpoint answers become
+    # evidence for it, and learners who want the skill are pointed to it.
+    skill_id: int | None = Field(default=None, foreign_key="skill.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

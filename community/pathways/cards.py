@@ -1,5 +1,6 @@
-"""The compass's cards: a peer who can help, a project role that uses the skill, a skill to
-practise first. Each says why in words drawn from the rows behind it.
+"""The compass's cards: a peer who can help, a project role that uses the skill, a resource
+of the group's capsules that works on it, a skill to practise first. Each says why in words
+drawn from the rows behind it.
 
 Peers online now come first: the app knows who has a page open (`Live.is_online`), and it is
 asked only for the few best peers of each skill, never for every learner."""
@@ -15,13 +16,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community.database import insert_for
-from community.i18n import _, ngettext
+from community.i18n import DISPLAY_TIMEZONE, _, ngettext, show_date
 from community.models import (
     CardPin,
     CardShown,
     CardVerdict,
+    CourseSession,
     Enrolment,
     EnrolmentRole,
+    FlippedProgress,
+    FlippedResource,
     HelpOffer,
     HelpRequest,
     Iteration,
@@ -48,7 +52,7 @@ OPEN_PROJECTS = (ProjectStatus.PROPOSED, ProjectStatus.ACTIVE)
 
 @dataclass(frozen=True)
 class Card:
-    key: str  # "peer:<peer>:<skill>", "role:<role>", "practice:<skill>"
+    key: str  # "peer:<peer>:<skill>", "role:<role>", "resource:<resource>", "practice:<skill>"
     kind: str
     reason: str
     link: str
@@ -94,6 +98,7 @@ async def cards_for(
         *pinned,
         *await peer_cards(db, user, wants, providers, online),
         *await role_cards(db, user, wants, providers),
+        *await resource_cards(db, user, wants),
         *await practice_cards(db, user, wants, providers),
     ]
     hidden = await _left_out(db, user)
@@ -296,6 +301,49 @@ async def role_cards(
         link = f"/projects/{project_id}"
         cards.append(Card(f"role:{role_id}", "role", reason, link, _("See the project")))
     return cards
+
+
+# --- resources to explore ---
+
+
+async def resource_cards(db: AsyncSession, user: User, wants: list[Skill]) -> list[Card]:
+    """For each wanted skill, a resource of a capsule of the learner's groups that works on
+    it and that they have not explored yet: the soonest coming session's first, else the
+    latest past one's."""
+    groups = select(Enrolment.iteration_id).where(
+        Enrolment.user_id == user.id, Enrolment.role == EnrolmentRole.LEARNER
+    )
+    explored = select(FlippedProgress.resource_id).where(FlippedProgress.user_id == user.id)
+    rows = await db.exec(
+        select(FlippedResource, CourseSession)
+        .join(CourseSession, col(CourseSession.id) == FlippedResource.session_id)
+        .where(
+            col(FlippedResource.skill_id).in_([skill.id for skill in wants]),
+            col(CourseSession.iteration_id).in_(groups),
+            col(FlippedResource.id).not_in(explored),
+        )
+    )
+    now = utcnow()
+
+    def soonest(pair: tuple[FlippedResource, CourseSession]) -> tuple[bool, float]:
+        gap = (pair[1].starts_at - now).total_seconds()
+        return (gap < 0, abs(gap))
+
+    chosen: dict[int, tuple[FlippedResource, CourseSession]] = {}
+    for resource, session in sorted(rows, key=soonest):
+        chosen.setdefault(resource.skill_id or 0, (resource, session))
+    names = {skill.id: skill.name for skill in wants}
+    return [_resource_card(r, s, names[r.skill_id]) for r, s in chosen.values()]
+
+
+def _resource_card(resource: FlippedResource, session: CourseSession, skill: str) -> Card:
+    day = show_date(session.starts_at.astimezone(DISPLAY_TIMEZONE).date())
+    reason = _(
+        "Because you want to learn %(skill)s: “%(resource)s”, in the capsule of the session "
+        "“%(session)s” of %(date)s, works on it."
+    ) % {"skill": skill, "resource": resource.title, "session": session.title, "date": day}
+    link = f"/sessions/{session.id}/capsule#resource-{resource.id}"
+    return Card(f"resource:{resource.id}", "resource", reason, link, _("Explore it"))
 
 
 # --- practise first ---

@@ -21,7 +21,7 @@ from community.pathways.cards import Card, Online, cards_for
 from community.pathways.evidence import Mastery, masteries
 from community.pathways.group import pinned_cards
 
-CARD_KEY = re.compile(r"(peer:\d{1,10}:\d{1,10}|role:\d{1,10}|practice:\d{1,10})")
+CARD_KEY = re.compile(r"(peer:\d{1,10}:\d{1,10}|role:\d{1,10}|resource:\d{1,10}|practice:\d{1,10})")
 
 
 class Verdict(StrEnum):

@@ -6,7 +6,9 @@ The estimate is a rule anyone can check against the list (`estimate`):
   and helped once;
 - "at ease" once they helped once, said they are at ease, or took a role or finished a task
   in a project that uses the skill;
-- "getting there" otherwise (they want it, were helped on it, or said they are getting there).
+- "getting there" otherwise (they want it, were helped on it, said they are getting there, or
+  answered the checkpoint of a resource that works on it: a right answer shows understanding,
+  not yet practice).
 Nothing of it is stored: it is computed from the rows each time the page is shown.
 
 Every source is read in one query for all skills at once, so the cost does not grow with the
@@ -25,6 +27,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community.i18n import _, show_date
 from community.models import (
+    FlippedProgress,
+    FlippedResource,
     HelpOffer,
     HelpRequest,
     Iteration,
@@ -51,6 +55,7 @@ class Source(StrEnum):
     RECEIVED = "received"
     ROLE = "role"
     TASK = "task"
+    CHECKPOINT = "checkpoint"
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ class Item:
     subject: str = ""  # the peer, the project
     level: int = 0  # self-assessment only
     thanked: bool = False
+    question: str = ""  # a checkpoint's question; `subject` is then its resource
+    right: bool = False  # the checkpoint was answered right
 
     @property
     def words(self) -> str:
@@ -82,9 +89,23 @@ def _sentence(item: Item, when: str) -> str:
         return _("You helped %(who)s on %(date)s.") % values
     if item.source == Source.RECEIVED:
         return _("%(who)s helped you on %(date)s.") % values
+    if item.source == Source.CHECKPOINT:
+        return _checkpoint_sentence(item, values)
     if item.source == Source.ROLE:
         return _("You took a role in the project %(who)s on %(date)s.") % values
     return _("You finished a task in the project %(who)s.") % values
+
+
+def _checkpoint_sentence(item: Item, values: dict[str, str]) -> str:
+    values = {**values, "question": item.question}
+    if item.right:
+        return (
+            _("You answered the question “%(question)s” of “%(who)s” right, on %(date)s.") % values
+        )
+    return (
+        _("You answered the question “%(question)s” of “%(who)s” on %(date)s, not right yet.")
+        % values
+    )
 
 
 def level_label(level: int) -> str:
@@ -142,6 +163,12 @@ async def masteries(db: AsyncSession, user: User) -> list[Mastery]:
     for request, skill, name in await db.exec(_received(user)):
         at = request.scheduled_at or request.created_at
         add(skill, Item(skill.id or 0, Source.RECEIVED, at, name))
+    for progress, resource, skill in await db.exec(_checkpoints(user)):
+        right = progress.choice == resource.right_choice
+        at, title, question = progress.explored_at, resource.title, resource.question
+        add(
+            skill, Item(skill.id or 0, Source.CHECKPOINT, at, title, question=question, right=right)
+        )
     await _add_projects(db, user, found)
     return sorted(found.values(), key=lambda m: (-len(m.items), m.skill.name))
 
@@ -151,6 +178,17 @@ def _marks(user: User) -> Any:
         select(LearnerSkill, Skill)
         .join(Skill, col(Skill.id) == LearnerSkill.skill_id)
         .where(LearnerSkill.user_id == user.id)
+    )
+
+
+def _checkpoints(user: User) -> Any:
+    """The learner's answers to the checkpoints of resources that name a skill."""
+    return (
+        select(FlippedProgress, FlippedResource, Skill)
+        .join(FlippedResource, col(FlippedResource.id) == FlippedProgress.resource_id)
+        .join(Skill, col(Skill.id) == FlippedResource.skill_id)
+        .where(FlippedProgress.user_id == user.id, col(FlippedProgress.choice).is_not(None))
+        .where(col(FlippedResource.question) != "")
     )
 
 

@@ -4,14 +4,14 @@ The learner's compass follows live; it names nobody, it only counts the cards se
 from __future__ import annotations
 
 from sqlalchemy import delete
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, parsing, permissions, trainings
 from community.database import insert_once
 from community.errors import NotFound
 from community.i18n import _
-from community.models import CardPin, User, utcnow
+from community.models import CardPin, CourseSession, FlippedResource, User, utcnow
 from community.pathways import live
 from community.pathways.cards import Card, Online, cards_for
 from community.pathways.compass import suggestions_on
@@ -74,3 +74,17 @@ async def restore(db: AsyncSession, user: User, iteration_id: int, removal_id: i
         raise NotFound
     await db.exec(delete(CardPin).where(col(CardPin.id) == removal_id))
     await live.evidence_changed(db, [removal.learner_id])
+
+
+async def resource_titles(db: AsyncSession, iteration_id: int, keys: list[str]) -> dict[str, str]:
+    """How removed "resource:<id>" cards read for the group's trainers: the titles of the
+    group's own resources only."""
+    ids = [parsing.ident(key.partition(":")[2]) for key in keys if key.startswith("resource:")]
+    if not ids:
+        return {}
+    rows = await db.exec(
+        select(FlippedResource.id, FlippedResource.title)
+        .join(CourseSession, col(CourseSession.id) == FlippedResource.session_id)
+        .where(col(FlippedResource.id).in_(ids), CourseSession.iteration_id == iteration_id)
+    )
+    return {f"resource:{ident}": title for ident, title in rows}

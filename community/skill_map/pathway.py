@@ -23,6 +23,7 @@ from community.models import (
     User,
     utcnow,
 )
+from community.rotation.fitting import Fitting, fitting_posts
 from community.skill_map.pages import covering_trainings, job_skill_ids, provider_jobs, requirements
 from community.tutoring.choices import Level, MarkKind
 from community.tutoring.peers import provider_ids
@@ -41,6 +42,7 @@ class Pathway:
     job: TargetJob | None
     gaps: list[Skill]
     trainings: list[tuple[Training, list[Skill]]]
+    fitting: Fitting | None = None  # rotation posts that need the job's skills
 
 
 async def _skills(db: AsyncSession, providers: set[int]) -> dict[int, Skill]:
@@ -84,7 +86,8 @@ async def pathway(db: AsyncSession, user: User) -> Pathway | None:
     needed = (await job_skill_ids(db, [job.id or 0])).get(job.id or 0, set())
     gaps = sorted((by_id[i] for i in needed - offered if i in by_id), key=lambda s: s.name)
     trainings = await covering_trainings(db, job.provider_id, {s.id or 0: s for s in gaps})
-    return Pathway(unmet, jobs, job, gaps, trainings)
+    fitting = await fitting_posts(db, user, job, needed)
+    return Pathway(unmet, jobs, job, gaps, trainings, fitting)
 
 
 async def choose_job(db: AsyncSession, user: User, data: Mapping[str, str]) -> None:

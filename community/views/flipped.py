@@ -35,6 +35,7 @@ from community.personal_data import (
     as_long_as_the_space,
     trainers_of_the_group,
 )
+from community.skill_map.common import provider_skills
 from community.templating import render
 from community.trainings.groups import IterationView
 from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
@@ -56,11 +57,14 @@ async def capsule_page(request: Request, **extra: object) -> Response:
         items = await capsule.resources(session, found.session_id)
         mine = await capsule.progress_of(session, user, items) if explores else {}
         blocker = await _blocker(session, user, found.session_id) if explores else None
+        catalogue = await provider_skills(session, found.group.training.provider_id)
     context = {
         "session": found.session, "group": found.group, "day": capsule.day_of(found.session),
         "items": items, "mine": mine, "blocker": blocker, "prepares": prepares,
         "explores": explores, "kind_options": capsule.kind_options(),
-        "kind_label": capsule.kind_label, "choices_of": capsule.choices_of, **extra,
+        "kind_label": capsule.kind_label, "choices_of": capsule.choices_of,
+        "skill_options": [(str(s.id), s.name) for s in catalogue] if prepares else [],
+        "skill_names": {s.id: s.name for s in catalogue}, **extra,
     }  # fmt: skip
     if blocker and "values" not in extra:
         context["values"] = {"body": blocker}
@@ -187,7 +191,16 @@ AREA = Area(
             retention=Retention(as_long_as_the_space),
             on_erase=OnErase.KEEP_AS_FORMER,
             recipients=trainers_of_the_group,
-            exported=("session_id", "kind", "title", "url", "body", "minutes", "created_at"),
+            exported=(
+                "session_id",
+                "kind",
+                "title",
+                "url",
+                "body",
+                "minutes",
+                "skill_id",
+                "created_at",
+            ),
         ),
         Holding(
             FlippedProgress,

@@ -83,11 +83,14 @@ async def group_compass_page(request: Request, **extra: object) -> Response:
             cards = await removal.cards_of(session, user, _group_id(request), chosen, online)
         else:
             cards = []
+        keys = [row.card_key for row, _learner in page.pins + page.removals]
+        resources = await removal.resource_titles(session, _group_id(request), keys)
     status = 422 if "errors" in extra else 200
     options = _pin_options(page)
     context = {
         "page": page, "reasons": list(compass.Reason), "chosen": chosen, "learner_cards": cards,
-        "pin_labels": _card_labels(page.pins + page.removals, options), **options, **extra,
+        "pin_labels": _card_labels(page.pins + page.removals, options, resources), **options,
+        **extra,
     }  # fmt: skip
     return render(request, "pathways/group.html", context, status_code=status)
 
@@ -127,17 +130,24 @@ def _pin_options(page: group.GroupCompass) -> dict[str, list[tuple[str, str]]]:
 
 
 def _card_labels(
-    rows: list[tuple[CardPin, User]], options: dict[str, list[tuple[str, str]]]
+    rows: list[tuple[CardPin, User]],
+    options: dict[str, list[tuple[str, str]]],
+    resources: dict[str, str],
 ) -> dict:
     """How each pinned or removed card reads: the peer (and the skill), the role or the skill
     to practise it names, as in the pin form ("peer:<peer>:<skill>", "role:<role>",
-    "practice:<skill>")."""
+    "practice:<skill>", "resource:<resource>")."""
     targets = dict(options["pin_targets"])
     skills = dict(options["skill_options"])
     labels = {}
     for row, _learner in rows:
         kind, _sep, rest = row.card_key.partition(":")
         target, _sep, skill = rest.partition(":")
+        if row.card_key in resources:
+            labels[row.id] = _("Resource to explore: %(title)s") % {
+                "title": resources[row.card_key]
+            }
+            continue
         if kind == "practice":
             name = skills.get(target, row.card_key)
             labels[row.id] = _("Practise first: %(skill)s") % {"skill": name}

@@ -353,6 +353,7 @@ AREA = Area(
         permissions.can_mark_departure_ready,
         permissions.can_record_rotation_outcome,
         permissions.can_read_rotation_outcomes,
+        permissions.can_see_fitting_posts,
     ],
     personal_data=(
         Holding(
