@@ -4,7 +4,6 @@
   "use strict";
   function start() {
     document.querySelectorAll("[data-panorama]").forEach(function (element) {
-      if (typeof pannellum === "undefined") return;
       var words = element.dataset;
       pannellum.viewer(element, {
         type: "equirectangular",
@@ -27,9 +26,17 @@
       });
     });
   }
+  // A page swapped in by htmx (the comfort check's answer) inserts its scripts, and the
+  // browser runs inserted external scripts as each arrives, in no set order: this one may run
+  // before Pannellum has, and then starts once Pannellum's script has loaded.
+  function whenPannellum() {
+    if (typeof pannellum !== "undefined") return start();
+    var script = document.querySelector('script[src*="pannellum"]');
+    if (script) script.addEventListener("load", start, { once: true });
+  }
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", whenPannellum);
   } else {
-    start();
+    whenPannellum();
   }
 })();
