@@ -13,10 +13,11 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx2
@@ -34,6 +35,7 @@ STRICT = os.environ.get("RUCHE_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 BASE = "http://testserver"
+T = TypeVar("T")
 
 
 def need(available: object, reason: str) -> None:
@@ -74,10 +76,14 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
-def pg_admin_sync(sql: str) -> None:
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     """For sync fixtures; in a thread, since Playwright's sync API keeps a loop running here."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _pg_admin(sql)).result()
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def pg_admin_sync(sql: str) -> None:
+    run_sync(_pg_admin(sql))
 
 
 @contextmanager
@@ -109,16 +115,58 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield str(path)
 
 
+DEMO_COPIED = pytest.StashKey[bool]()
+
+
+async def _load_demo(database: Database) -> None:
+    # Without the demo's projects: the projects tests count theirs from none.
+    await demo.load(database, Passwords("fast"), with_projects=False)
+
+
+async def _load_demo_into(url: str) -> None:
+    database = Database(url)
+    try:
+        await _load_demo(database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    migrated_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The migrated database with the demo data, loaded once per test session: loading it
+    through the app's actions takes seconds, copying it a fraction of one."""
+    if POSTGRES_URL:
+        name = f"ruche_demo_{uuid.uuid4().hex[:10]}"
+        pg_admin_sync(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+        run_sync(_load_demo_into(_pg_async_url(POSTGRES_URL, name)))
+        yield name
+        pg_admin_sync(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        shutil.copy(migrated_template, path)
+        run_sync(_load_demo_into(f"sqlite+aiosqlite:///{path}"))
+        yield str(path)
+
+
 @pytest.fixture
-async def database_url(migrated_template: str, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    request: pytest.FixtureRequest, migrated_template: str, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A copy of the migrated database, or of the demo template for a test that asks for
+    `demo_data`."""
+    wants_demo = "demo_data" in request.fixturenames
+    template = request.getfixturevalue("demo_template") if wants_demo else migrated_template
+    request.node.stash[DEMO_COPIED] = wants_demo
     if POSTGRES_URL:
         name = f"ruche_t_{uuid.uuid4().hex[:12]}"
-        await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+        await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         yield _pg_async_url(POSTGRES_URL, name)
         await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     else:
         path = tmp_path / "ruche.db"
-        shutil.copy(migrated_template, path)
+        shutil.copy(template, path)
         yield f"sqlite+aiosqlite:///{path}"
 
 
@@ -153,9 +201,11 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def demo_data(db: Database) -> None:
-    # Without the demo's projects: the projects tests count theirs from none.
-    await demo.load(db, Passwords("fast"), with_projects=False)
+async def demo_data(request: pytest.FixtureRequest, db: Database) -> None:
+    """The demo data in the test's database: copied with it from `demo_template`, or loaded
+    here for a module that brings a database of its own."""
+    if not request.node.stash.get(DEMO_COPIED, False):
+        await _load_demo(db)
 
 
 # --- the app -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ IN_PLACE = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 @pytest.fixture
-async def demo_data(db) -> None:
+async def demo_with_projects(db) -> None:
     """The demo with its projects and their discussions."""
     await demo.load(db, Passwords("fast"))
 
@@ -50,7 +50,7 @@ def thread_of(page: str, first_id: int) -> str:
 
 
 async def test_a_message_sent_in_place_is_answered_with_the_emptied_box_and_the_messages(
-    client, demo_data
+    client, demo_with_projects
 ):
     await sign_in(client, "apprenant3@demo.test")
     answer = await send(client, "On se voit jeudi ?")
@@ -66,14 +66,16 @@ async def test_a_message_sent_in_place_is_answered_with_the_emptied_box_and_the_
     assert html.rindex("On se voit jeudi ?") > html.rindex("@Amina tu peux relire")
 
 
-async def test_without_htmx_a_message_still_takes_the_page_back_to_the_project(client, demo_data):
+async def test_without_htmx_a_message_still_takes_the_page_back_to_the_project(
+    client, demo_with_projects
+):
     await sign_in(client, "apprenant3@demo.test")
     answer = await send(client, "Sans htmx", in_place=False)
     assert answer.status_code == 303 and answer.headers["location"] == PROJECT
 
 
 async def test_a_refused_message_comes_back_alone_with_why_and_what_was_typed(
-    client, db, demo_data
+    client, db, demo_with_projects
 ):
     await sign_in(client, "apprenant3@demo.test")
     empty = await send(client, "   ")
@@ -91,7 +93,9 @@ async def test_a_refused_message_comes_back_alone_with_why_and_what_was_typed(
     assert 'id="compose-form-1"' not in reply.text
 
 
-async def test_a_locked_or_slow_space_refuses_in_place_and_keeps_the_text(client, demo_data):
+async def test_a_locked_or_slow_space_refuses_in_place_and_keeps_the_text(
+    client, demo_with_projects
+):
     await sign_in(client, "formateur1@demo.test")
     slow = {"locked": "0", "slow": "30", "reason": "Calmons le jeu"}
     assert (await post_form(client, f"{PROJECT}/space", slow, page=PROJECT)).status_code == 303
@@ -109,7 +113,9 @@ async def test_a_locked_or_slow_space_refuses_in_place_and_keeps_the_text(client
     assert "lecture seule" in refused.text and "Encore là" in refused.text
 
 
-async def test_a_reply_to_a_reply_joins_the_same_thread_oldest_first(client, db, demo_data):
+async def test_a_reply_to_a_reply_joins_the_same_thread_oldest_first(
+    client, db, demo_with_projects
+):
     await sign_in(client, "apprenant3@demo.test")
     await send(client, "Qui arrose les plantes ?")
     start = (await ids_of(db, "Qui arrose les plantes ?"))["Qui arrose les plantes ?"]
@@ -130,7 +136,7 @@ async def test_a_reply_to_a_reply_joins_the_same_thread_oldest_first(client, db,
     assert page.index(f'id="thread-{start.id}"') < page.index("Un autre sujet")
 
 
-async def test_a_pinned_thread_is_shown_before_the_others(client, db, demo_data):
+async def test_a_pinned_thread_is_shown_before_the_others(client, db, demo_with_projects):
     await sign_in(client, "formateur1@demo.test")
     latest = await ids_of(db, "@Amina tu peux relire ma première fiche jeudi ?")
     pinned = next(iter(latest.values())).id
@@ -140,7 +146,7 @@ async def test_a_pinned_thread_is_shown_before_the_others(client, db, demo_data)
     assert re.findall(r'<li class="thread" id="thread-(\d+)"', page)[0] == str(pinned)
 
 
-async def test_the_team_list_offers_its_seated_members_to_mention(client, demo_data):
+async def test_the_team_list_offers_its_seated_members_to_mention(client, demo_with_projects):
     await sign_in(client, "apprenant3@demo.test")
     page = (await client.get(PROJECT)).text
     offered = dict(re.findall(r'data-mention="([^"]+)" data-name="([^"]+)"', page))
@@ -153,7 +159,7 @@ async def test_the_team_list_offers_its_seated_members_to_mention(client, demo_d
 
 
 async def test_a_mention_says_who_mentioned_you_and_where_even_once_they_are_gone(
-    client, db, demo_data
+    client, db, demo_with_projects
 ):
     await sign_in(client, "apprenant2@demo.test")
     assert (await send(client, "@Chloé tu relis <b>ça</b> ?")).status_code == 200
