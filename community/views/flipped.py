@@ -16,7 +16,7 @@ import realtime
 from community import permissions
 from community.area import Area, Channel
 from community.errors import NotFound
-from community.flipped import board, capsule, progress
+from community.flipped import board, capsule, peers, progress, questions
 from community.i18n import _
 from community.models import (
     CourseSession,
@@ -58,7 +58,8 @@ async def capsule_page(request: Request, **extra: object) -> Response:
         mine = await capsule.progress_of(session, user, items) if explores else {}
         blocker = await _blocker(session, user, found.session_id) if explores else None
         catalogue = await provider_skills(session, found.group.training.provider_id)
-    context = {
+        talk = await _talk(session, user, found, explores)
+    context = {**talk,
         "session": found.session, "group": found.group, "day": capsule.day_of(found.session),
         "items": items, "mine": mine, "blocker": blocker, "prepares": prepares,
         "explores": explores, "kind_options": capsule.kind_options(),
@@ -70,6 +71,29 @@ async def capsule_page(request: Request, **extra: object) -> Response:
         context["values"] = {"body": blocker}
     status = 422 if "errors" in extra else 200
     return render(request, "flipped/capsule.html", context, status_code=status)
+
+
+async def _talk(
+    session: AsyncSession, user: User, found: capsule.Place, explores: bool
+) -> dict[str, Any]:
+    """The capsule page's questions (in the reader's role), and for a learner their invitation
+    to help and the peers who accepted to."""
+    role = "learner" if explores else "trainer"
+    talk = await _questions(session, found.session_id, role)
+    if explores:
+        talk["invitation"] = await peers.invitation(session, user, found.session_id)
+        talk["helpers"] = await peers.for_learner(session, user, found)
+        talk["help_skill"] = peers.skill_of(await capsule.resources(session, found.session_id))
+    return talk
+
+
+async def _questions(session: AsyncSession, session_id: int, role: str) -> dict[str, Any]:
+    shown = await questions.threads(session, session_id)
+    return {
+        "threads": questions.visible_to(role, shown),
+        "role": role,
+        "qa_seq": await realtime.last_seq(session, questions.channel(session_id)),
+    }
 
 
 async def _blocker(session: AsyncSession, user: User, session_id: int) -> str | None:
@@ -120,6 +144,32 @@ async def _blocks(session: AsyncSession, user: User, request: Request, data: dic
     await progress.say_what_blocks(session, user, _session_id(request), data)
 
 
+async def _ask(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.ask(session, user, _session_id(request), data)
+
+
+async def _answer(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.answer(session, user, _session_id(request), data)
+
+
+async def _hide(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.hide(session, user, _session_id(request), data)
+
+
+async def _good(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.mark_good(session, user, _session_id(request), data)
+
+
+async def _invite(session: AsyncSession, user: User, request: Request, _data: dict) -> None:
+    # The board's readers see the new count of invited learners.
+    await board.changed(session, await peers.invite(session, user, _session_id(request)))
+
+
+async def _respond(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    # The board names who accepted.
+    await board.changed(session, await peers.respond(session, user, _session_id(request), data))
+
+
 async def _name(session: AsyncSession, user: User, request: Request, data: dict) -> None:
     await board.name_topic(session, user, _session_id(request), data)
 
@@ -130,8 +180,9 @@ async def board_page(request: Request, **extra: object) -> Response:
     async with db(request).session() as session:
         shown = await board.readable(session, user, session_id)
         seq = await realtime.last_seq(session, board.channel(session_id))
+        talk = await _questions(session, session_id, "trainer")
     day = capsule.day_of(shown.place.session)
-    context: dict[str, Any] = {**board.context(shown, seq), "day": day, **extra}
+    context: dict[str, Any] = {**board.context(shown, seq), **talk, "day": day, **extra}
     status = 422 if "errors" in extra else 200
     return render(request, "flipped/board.html", context, status_code=status, block="board")
 
@@ -171,8 +222,22 @@ AREA = Area(
         Route(SESSION + "/capsule/blocking", _write(_blocks), methods=["POST"]),
         Route(SESSION + "/readiness", board_page, methods=["GET"]),
         Route(SESSION + "/readiness/topics", _write(_name, "readiness"), methods=["POST"]),
+        Route(SESSION + "/capsule/questions", _write(_ask), methods=["POST"]),
+        Route(SESSION + "/capsule/answers", _write(_answer), methods=["POST"]),
+        Route(SESSION + "/capsule/questions/hide", _write(_hide), methods=["POST"]),
+        Route(SESSION + "/capsule/questions/good", _write(_good), methods=["POST"]),
+        Route(SESSION + "/readiness/peers", _write(_invite, "readiness"), methods=["POST"]),
+        Route(SESSION + "/capsule/peer", _write(_respond), methods=["POST"]),
     ],
-    channels={"readiness": Channel(_hears_board)},
+    channels={
+        "readiness": Channel(_hears_board),
+        "capsuleqa": Channel(questions.may_hear, role=questions.role),
+    },
+    notifications={
+        "peer_tutor": lambda title: (
+            _("You were ready for “%(title)s”: would you help your peers?") % {"title": title}
+        ),
+    },
     group_page=group_part,
     rules=[
         permissions.can_prepare_capsule,
@@ -180,6 +245,11 @@ AREA = Area(
         permissions.can_say_what_blocks,
         permissions.can_read_readiness,
         permissions.can_name_topic,
+        permissions.can_ask_about_capsule,
+        permissions.can_answer_about_capsule,
+        permissions.can_moderate_capsule_questions,
+        permissions.can_invite_peer_tutors,
+        permissions.can_answer_peer_invitation,
     ],
     personal_data=(
         Holding(
