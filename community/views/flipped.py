@@ -80,6 +80,7 @@ async def _talk(
     to help and the peers who accepted to."""
     role = "learner" if explores else "trainer"
     talk = await _questions(session, found.session_id, role)
+    talk.update(invitation=None, helpers=[], help_skill=None)
     if explores:
         talk["invitation"] = await peers.invitation(session, user, found.session_id)
         talk["helpers"] = await peers.for_learner(session, user, found)
