@@ -71,7 +71,8 @@ async def test_a_question_is_answered_by_a_peer_and_the_trainer_with_names_shown
         assert (await post(client, page + "/answers", sent, page)).status_code == 303
     shown = unescape((await client.get(page)).text)
     asker, peer = await person(db, LEARNER), await person(db, PEER)
-    assert QUESTION in shown and "Oui, exactement le même." in shown and "Oui, à la lettre." in shown
+    assert QUESTION in shown and "Oui, exactement le même." in shown
+    assert "Oui, à la lettre." in shown
     assert asker.display_name in shown and peer.display_name in shown
 
 
@@ -222,9 +223,7 @@ async def test_a_declined_invitation_names_nobody(client, db, demo_data):
     assert "Des pairs prêts peuvent vous aider" not in unescape((await client.get(page)).text)
 
 
-async def test_a_learner_not_invited_or_sending_a_strange_choice_gets_a_404(
-    client, db, demo_data
-):
+async def test_a_learner_not_invited_or_sending_a_strange_choice_gets_a_404(client, db, demo_data):
     session_id = await flipped_session(db)
     page = f"/sessions/{session_id}/capsule"
     await sign_in(client, LEARNER)
