@@ -190,7 +190,7 @@ async def test_ready_learners_are_invited_and_named_to_the_others_only_once_they
     await make_ready(db, PEER, session_id)
     peer = await person(db, PEER)
     await sign_in(client, TRAINER)
-    assert "1 apprenant·e était prêt·e" in unescape((await client.get(board)).text)
+    assert "Prêt·es pour la séance : 1 sur 6" in unescape((await client.get(board)).text)
     assert (await post(client, board + "/peers", {}, board)).status_code == 303
     async with db.session() as session:
         told = await session.exec(

@@ -21,7 +21,9 @@ from community.i18n import _
 from community.models import (
     CourseSession,
     FlippedBlocker,
+    FlippedPeer,
     FlippedProgress,
+    FlippedQuestion,
     FlippedResource,
     FlippedTopicName,
     User,
@@ -33,6 +35,7 @@ from community.personal_data import (
     Retention,
     as_long_as_the_account,
     as_long_as_the_space,
+    members_of_the_space,
     trainers_of_the_group,
 )
 from community.skill_map.common import provider_skills
@@ -309,6 +312,28 @@ AREA = Area(
             on_erase=OnErase.KEEP_AS_FORMER,
             recipients=trainers_of_the_group,
             exported=("session_id", "name", "created_at"),
+        ),
+        Holding(
+            FlippedQuestion,
+            person=("author_id",),
+            what=lambda: _("Your questions about a capsule, and your answers to others'."),
+            purpose=lambda: _("Letting the group help each other before the session."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,  # the discussion keeps its thread
+            recipients=members_of_the_space,
+            exported=("session_id", "parent_id", "body", "good", "hidden", "created_at"),
+        ),
+        Holding(
+            FlippedPeer,
+            person=("user_id",),
+            what=lambda: _("Your invitation to help your peers, and your answer to it."),
+            purpose=lambda: _("Pointing the learners who were not ready to peers who can help."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=members_of_the_space,
+            exported=("session_id", "accepted", "invited_at"),
         ),
     ),
 )
