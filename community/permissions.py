@@ -423,6 +423,31 @@ def can_name_topic(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts)
 
 
+def can_ask_about_capsule(user: User | None, facts: IterationFacts) -> bool:
+    """Questions about a capsule, before the session: the group's learners."""
+    return can_explore_capsule(user, facts)
+
+
+def can_answer_about_capsule(user: User | None, facts: IterationFacts) -> bool:
+    """Answers to those questions: the session's peers and its trainers."""
+    return can_explore_capsule(user, facts) or teaches(user, facts)
+
+
+def can_moderate_capsule_questions(user: User | None, facts: IterationFacts) -> bool:
+    """Hiding a question or an answer, marking the good answer: the group's trainers."""
+    return teaches(user, facts)
+
+
+def can_invite_peer_tutors(user: User | None, facts: IterationFacts) -> bool:
+    """Inviting the learners who were ready to help the others: the group's trainers."""
+    return teaches(user, facts)
+
+
+def can_answer_peer_invitation(user: User | None, facts: IterationFacts) -> bool:
+    """Accepting or declining to help peers is the invited learner's own choice."""
+    return can_explore_capsule(user, facts)
+
+
 # --- after work (reverse work-study): the journal, mentor links, pooling ---
 
 

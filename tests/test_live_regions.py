@@ -46,6 +46,7 @@ CHECKED_HERE = {
     ("projects/review_queue.html", "review-"): "test_a_flagged_message_*",
     ("iteration.html", "presence-"): "test_who_is_here_*",
     ("flipped/board.html", "readiness-"): "test_a_readiness_board_*",
+    ("flipped/_questions.html", "questions-"): "test_a_question_about_a_capsule_*",
     ("journal/pooling.html", "pooling-"): "test_a_comment_on_a_pooled_entry_*",
 }
 CHECKED_ELSEWHERE = {
@@ -237,6 +238,37 @@ async def test_a_readiness_board_shows_as_a_fresh_load_in_the_readers_language(
     shown = await shown_after(reader, socket, channel, ident, answer)
     assert "4 " in shown  # four learners answered, in either language
     assert shown == await fresh(reader, f"/sessions/{session_id}/readiness", ident)
+    await socket.close()
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "language"),
+    [
+        ("apprenant7@demo.test", "Inès Moreau", "fr"),
+        ("formateur2@demo.test", "Karim Formateur", "en"),
+    ],
+)
+async def test_a_question_about_a_capsule_shows_as_a_fresh_load_for_a_learner_and_a_trainer(
+    start, people, db, email, name, language
+):
+    server = start()
+    async with db.session() as session:
+        found = await session.exec(select(CourseSession.id).where(CourseSession.title == TITLE))
+        session_id = found.one()
+    channel, ident = f"capsuleqa:{session_id}", f"questions-{session_id}"
+    reader = await reader_in(people, server, email, name, language)
+    socket = await listening(reader, db, channel)
+    asker = await people(server, "apprenant12@demo.test")
+    capsule = f"/sessions/{session_id}/capsule"
+
+    async def ask() -> None:
+        asked = {"question": "Et le placeholder ?"}
+        sent = await asker.post(capsule + "/questions", asked, capsule)
+        assert sent.status_code == 303, sent.text[:300]
+
+    shown = await shown_after(reader, socket, channel, ident, ask)
+    assert "Et le placeholder ?" in shown
+    assert shown == await fresh(reader, capsule, ident)
     await socket.close()
 
 

@@ -335,6 +335,19 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "rename a topic of blocking points": (
         permissions.can_name_topic, {}, frozenset({"trainer of it"})
     ),
+    "ask about a capsule": (permissions.can_ask_about_capsule, {}, ENROLLED_LEARNER),
+    "answer a question about a capsule": (
+        permissions.can_answer_about_capsule, {}, ENROLLED_LEARNER | {"trainer of it"}
+    ),
+    "hide a question or mark the good answer": (
+        permissions.can_moderate_capsule_questions, {}, frozenset({"trainer of it"})
+    ),
+    "invite ready learners to help their peers": (
+        permissions.can_invite_peer_tutors, {}, frozenset({"trainer of it"})
+    ),
+    "accept or decline to help peers": (
+        permissions.can_answer_peer_invitation, {}, ENROLLED_LEARNER
+    ),
     # virtual reality and 360°
     "add a 360° scene to the catalogue": (permissions.can_add_vr_scene, {}, CURATORS),
     "open a scene, enrolled with the provider": (

@@ -16,7 +16,7 @@ import realtime
 from community import forms, parsing, permissions
 from community.database import insert_for
 from community.errors import NotFound
-from community.flipped import topics
+from community.flipped import peers, topics
 from community.flipped.capsule import Place, allowed, choices_of, resources
 from community.models import (
     Enrolment,
@@ -64,6 +64,7 @@ class Board:
     learners: int
     lines: list[Line]
     answered: int  # learners who said what blocks them
+    tutors: peers.Tutors
     topics: list[NamedTopic] = field(default_factory=list)  # empty under k answers
 
     @property
@@ -113,6 +114,7 @@ async def build(db: AsyncSession, place: Place) -> Board:
         await _learners(db, place.group.iteration_id),
         await _lines(db, items, k),
         len(blockers),
+        await peers.tutors(db, place),
     )
     if not board.topics_shown:
         return board

@@ -1,5 +1,6 @@
 """The demo's flipped session: in two days, a capsule of resources, and what three learners
-explored and said was blocking them (fewer than k: the board shows counts, not topics yet)."""
+explored and said was blocking them (fewer than k: the board shows counts, not topics yet),
+and a question one of them asked, answered by a peer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import trainings
-from community.flipped import capsule, progress
+from community.flipped import capsule, progress, questions
 from community.models import CourseSession, User
 
 TITLE = "Formulaires accessibles"
@@ -29,6 +30,9 @@ ANSWERS = [
     (10, [3], "Les messages d'erreur : où les placer pour que le lecteur d'écran les annonce ?"),
     (11, [5, 4, 4], "Quand relier un message d'erreur au champ avec aria-describedby ?"),
 ]
+# A question before the session, answered by a peer (learner numbers).
+QUESTION = (10, "Faut-il un id différent pour chaque champ du formulaire ?")
+ANSWER = (11, "Oui : un id est unique dans la page, sinon l'étiquette vise le mauvais champ.")
 
 
 async def load(
@@ -56,3 +60,8 @@ async def load(
                 db, learner, session.id, item.id or 0, {"usefulness": str(rating)}
             )
         await progress.say_what_blocks(db, learner, session.id, {"body": blocking})
+    await questions.ask(db, learners[QUESTION[0]], session.id, {"question": QUESTION[1]})
+    asked = (await questions.threads(db, session.id))[0].question.row
+    await questions.answer(
+        db, learners[ANSWER[0]], session.id, {"question_id": str(asked.id), "answer": ANSWER[1]}
+    )

@@ -16,7 +16,9 @@ from community.models.feedback import (
 )
 from community.models.flipped import (
     FlippedBlocker,
+    FlippedPeer,
     FlippedProgress,
+    FlippedQuestion,
     FlippedResource,
     FlippedTopicName,
     ResourceKind,
@@ -119,7 +121,9 @@ __all__ = [
     "FeedbackReminder",
     "Flag",
     "FlippedBlocker",
+    "FlippedPeer",
     "FlippedProgress",
+    "FlippedQuestion",
     "FlippedResource",
     "FlippedTopicName",
     "HelpOffer",

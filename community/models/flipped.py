@@ -85,3 +85,34 @@ class FlippedTopicName(SQLModel, table=True):
     name: str = Field(max_length=80)
     named_by: int = Field(foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedQuestion(SQLModel, table=True):
+    """A learner's question about a session's capsule, or (with a parent) an answer to one by
+    a peer or a trainer. Signed by its author's name: it is class discussion. A trainer may
+    hide one (moderation) or mark an answer as the good one."""
+
+    __tablename__ = "flipped_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="flipped_question.id", index=True)
+    body: str = Field(max_length=500)
+    good: bool = False
+    hidden: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedPeer(SQLModel, table=True):
+    """A learner who was ready, invited by a trainer to help the others of the session; shown
+    to them only once they accepted (`accepted` is None while they have not answered)."""
+
+    __tablename__ = "flipped_peer"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    accepted: bool | None = None
+    invited_at: datetime = Field(default_factory=utcnow)

@@ -16,12 +16,14 @@ import realtime
 from community import permissions
 from community.area import Area, Channel
 from community.errors import NotFound
-from community.flipped import board, capsule, progress
+from community.flipped import board, capsule, peers, progress, questions
 from community.i18n import _
 from community.models import (
     CourseSession,
     FlippedBlocker,
+    FlippedPeer,
     FlippedProgress,
+    FlippedQuestion,
     FlippedResource,
     FlippedTopicName,
     User,
@@ -33,6 +35,7 @@ from community.personal_data import (
     Retention,
     as_long_as_the_account,
     as_long_as_the_space,
+    members_of_the_space,
     trainers_of_the_group,
 )
 from community.skill_map.common import provider_skills
@@ -58,7 +61,8 @@ async def capsule_page(request: Request, **extra: object) -> Response:
         mine = await capsule.progress_of(session, user, items) if explores else {}
         blocker = await _blocker(session, user, found.session_id) if explores else None
         catalogue = await provider_skills(session, found.group.training.provider_id)
-    context = {
+        talk = await _talk(session, user, found, explores)
+    context = {**talk,
         "session": found.session, "group": found.group, "day": capsule.day_of(found.session),
         "items": items, "mine": mine, "blocker": blocker, "prepares": prepares,
         "explores": explores, "kind_options": capsule.kind_options(),
@@ -70,6 +74,30 @@ async def capsule_page(request: Request, **extra: object) -> Response:
         context["values"] = {"body": blocker}
     status = 422 if "errors" in extra else 200
     return render(request, "flipped/capsule.html", context, status_code=status)
+
+
+async def _talk(
+    session: AsyncSession, user: User, found: capsule.Place, explores: bool
+) -> dict[str, Any]:
+    """The capsule page's questions (in the reader's role), and for a learner their invitation
+    to help and the peers who accepted to."""
+    role = "learner" if explores else "trainer"
+    talk = await _questions(session, found.session_id, role)
+    talk.update(invitation=None, helpers=[], help_skill=None)
+    if explores:
+        talk["invitation"] = await peers.invitation(session, user, found.session_id)
+        talk["helpers"] = await peers.for_learner(session, user, found)
+        talk["help_skill"] = peers.skill_of(await capsule.resources(session, found.session_id))
+    return talk
+
+
+async def _questions(session: AsyncSession, session_id: int, role: str) -> dict[str, Any]:
+    shown = await questions.threads(session, session_id)
+    return {
+        "threads": questions.visible_to(role, shown),
+        "role": role,
+        "qa_seq": await realtime.last_seq(session, questions.channel(session_id)),
+    }
 
 
 async def _blocker(session: AsyncSession, user: User, session_id: int) -> str | None:
@@ -120,6 +148,32 @@ async def _blocks(session: AsyncSession, user: User, request: Request, data: dic
     await progress.say_what_blocks(session, user, _session_id(request), data)
 
 
+async def _ask(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.ask(session, user, _session_id(request), data)
+
+
+async def _answer(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.answer(session, user, _session_id(request), data)
+
+
+async def _hide(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.hide(session, user, _session_id(request), data)
+
+
+async def _good(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await questions.mark_good(session, user, _session_id(request), data)
+
+
+async def _invite(session: AsyncSession, user: User, request: Request, _data: dict) -> None:
+    # The board's readers see the new count of invited learners.
+    await board.changed(session, await peers.invite(session, user, _session_id(request)))
+
+
+async def _respond(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    # The board names who accepted.
+    await board.changed(session, await peers.respond(session, user, _session_id(request), data))
+
+
 async def _name(session: AsyncSession, user: User, request: Request, data: dict) -> None:
     await board.name_topic(session, user, _session_id(request), data)
 
@@ -130,8 +184,9 @@ async def board_page(request: Request, **extra: object) -> Response:
     async with db(request).session() as session:
         shown = await board.readable(session, user, session_id)
         seq = await realtime.last_seq(session, board.channel(session_id))
+        talk = await _questions(session, session_id, "trainer")
     day = capsule.day_of(shown.place.session)
-    context: dict[str, Any] = {**board.context(shown, seq), "day": day, **extra}
+    context: dict[str, Any] = {**board.context(shown, seq), **talk, "day": day, **extra}
     status = 422 if "errors" in extra else 200
     return render(request, "flipped/board.html", context, status_code=status, block="board")
 
@@ -171,8 +226,22 @@ AREA = Area(
         Route(SESSION + "/capsule/blocking", _write(_blocks), methods=["POST"]),
         Route(SESSION + "/readiness", board_page, methods=["GET"]),
         Route(SESSION + "/readiness/topics", _write(_name, "readiness"), methods=["POST"]),
+        Route(SESSION + "/capsule/questions", _write(_ask), methods=["POST"]),
+        Route(SESSION + "/capsule/answers", _write(_answer), methods=["POST"]),
+        Route(SESSION + "/capsule/questions/hide", _write(_hide), methods=["POST"]),
+        Route(SESSION + "/capsule/questions/good", _write(_good), methods=["POST"]),
+        Route(SESSION + "/readiness/peers", _write(_invite, "readiness"), methods=["POST"]),
+        Route(SESSION + "/capsule/peer", _write(_respond), methods=["POST"]),
     ],
-    channels={"readiness": Channel(_hears_board)},
+    channels={
+        "readiness": Channel(_hears_board),
+        "capsuleqa": Channel(questions.may_hear, role=questions.role),
+    },
+    notifications={
+        "peer_tutor": lambda title: (
+            _("You were ready for “%(title)s”: would you help your peers?") % {"title": title}
+        ),
+    },
     group_page=group_part,
     rules=[
         permissions.can_prepare_capsule,
@@ -180,6 +249,11 @@ AREA = Area(
         permissions.can_say_what_blocks,
         permissions.can_read_readiness,
         permissions.can_name_topic,
+        permissions.can_ask_about_capsule,
+        permissions.can_answer_about_capsule,
+        permissions.can_moderate_capsule_questions,
+        permissions.can_invite_peer_tutors,
+        permissions.can_answer_peer_invitation,
     ],
     personal_data=(
         Holding(
@@ -238,6 +312,28 @@ AREA = Area(
             on_erase=OnErase.KEEP_AS_FORMER,
             recipients=trainers_of_the_group,
             exported=("session_id", "name", "created_at"),
+        ),
+        Holding(
+            FlippedQuestion,
+            person=("author_id",),
+            what=lambda: _("Your questions about a capsule, and your answers to others'."),
+            purpose=lambda: _("Letting the group help each other before the session."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,  # the discussion keeps its thread
+            recipients=members_of_the_space,
+            exported=("session_id", "parent_id", "body", "good", "hidden", "created_at"),
+        ),
+        Holding(
+            FlippedPeer,
+            person=("user_id",),
+            what=lambda: _("Your invitation to help your peers, and your answer to it."),
+            purpose=lambda: _("Pointing the learners who were not ready to peers who can help."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=members_of_the_space,
+            exported=("session_id", "accepted", "invited_at"),
         ),
     ),
 )
