@@ -18,6 +18,7 @@ from community.templating import bdi
 from community.views import (
     accounts,
     announcements,
+    bridges,
     digests,
     erasure,
     exports,
@@ -53,6 +54,7 @@ AREAS: tuple[Area, ...] = (
     flipped.AREA,
     vr.AREA,
     journal.AREA,
+    bridges.AREA,
     rotation.AREA,
     feedback.AREA,
     pulse.AREA,

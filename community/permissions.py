@@ -481,6 +481,12 @@ def can_share_entry(user: User | None, facts: IterationFacts, is_author: bool) -
     return can_change_entry(user, is_author) and facts.enrolment_role == EnrolmentRole.LEARNER
 
 
+def can_bridge_own_text(user: User | None, is_author: bool) -> bool:
+    """A blocking point or a journal entry becomes a help request or a project proposal
+    (prefilled, sent by the learner): its author only, the text staying private."""
+    return user is not None and is_author
+
+
 def can_answer_as_mentor(usable: bool) -> bool:
     """A mentor has no account: the link, while neither expired nor revoked, is the right."""
     return usable

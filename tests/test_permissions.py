@@ -385,6 +385,9 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "change one's own entry": (permissions.can_change_entry, {"is_author": True}, SIGNED_IN),
     "change someone's entry": (permissions.can_change_entry, {"is_author": False}, NOBODY),
+    # bridges
+    "bridge one's own text": (permissions.can_bridge_own_text, {"is_author": True}, SIGNED_IN),
+    "bridge someone's text": (permissions.can_bridge_own_text, {"is_author": False}, NOBODY),
     "share one's entry with the group": (
         permissions.can_share_entry, {"is_author": True}, ENROLLED_LEARNER
     ),

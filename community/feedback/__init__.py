@@ -19,6 +19,7 @@ from community.feedback.criteria import (
     MAX_DIMENSIONS,
     dimension_name,
     dimensions_of,
+    preparation_of,
     set_dimensions,
 )
 from community.feedback.mixer import keep_mixing, mix, mix_all
@@ -58,6 +59,7 @@ __all__ = [
     "mix_all",
     "on_group_page",
     "pending",
+    "preparation_of",
     "rates_for",
     "refresh_reports",
     "remind",

@@ -24,7 +24,7 @@ import realtime
 from community import forms, permissions
 from community.database import insert_for, insert_once
 from community.errors import Forbidden, NotFound
-from community.feedback.criteria import dimension_name, dimensions_of
+from community.feedback.criteria import dimension_name, session_dimensions
 from community.i18n import _
 from community.models import (
     CourseSession,
@@ -122,7 +122,7 @@ async def form(db: AsyncSession, user: User, session_id: int, token: str | None)
     view = await session_view(db, user, session_id)
     if not permissions.can_give_feedback(user, view.group.facts):
         raise NotFound
-    dimensions = await dimensions_of(db, view.group.training.id or 0)
+    dimensions = await session_dimensions(db, view.session, view.group.training.id or 0)
     mine = await _own_answer(db, token, view.session.id or 0)
     named = [(d.id or 0, dimension_name(d)) for d in dimensions]
     answered = await _answered(db, user.id or 0, view.session.id or 0)
@@ -174,7 +174,7 @@ async def submit(
         )
     if not view.is_open(now):
         raise forms.FormError({"ratings": _("Feedback on this session is closed.")}, data)
-    dimensions = await dimensions_of(db, view.group.training.id or 0)
+    dimensions = await session_dimensions(db, view.session, view.group.training.id or 0)
     ratings, comment = _parse(dimensions, data)
     session_id = view.session.id
     assert session_id is not None and user.id is not None

@@ -1,4 +1,5 @@
-"""What learners rate in a training: four default criteria, or the provider's own."""
+"""What learners rate in a training: four default criteria, or the provider's own; and,
+about a session that had a capsule to prepare, whether the preparation was useful."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from community import forms, permissions
 from community.database import lock
 from community.errors import Forbidden
 from community.i18n import _
-from community.models import FeedbackDimension, Training, User
+from community.models import CourseSession, FeedbackDimension, FlippedResource, Training, User
 
 DEFAULT_DIMENSIONS = ("usefulness", "clarity", "pace", "atmosphere")
+# Asked only about sessions with a capsule: not one of the criteria the provider names.
+PREPARATION = "preparation"
+LAST = 1000  # its position: after the provider's criteria
 MAX_DIMENSIONS = 6
 NAME = forms.Text("name", max_length=40, required=False)
 
@@ -23,6 +27,7 @@ def dimension_name(dimension: FeedbackDimension) -> str:
         "clarity": _("Clarity"),
         "pace": _("Pace"),
         "atmosphere": _("Atmosphere"),
+        PREPARATION: _("Was the preparation useful?"),
     }
     return names.get(dimension.key or "", dimension.label)
 
@@ -48,7 +53,39 @@ async def dimensions_of(db: AsyncSession, training_id: int) -> list[FeedbackDime
         ]
         db.add_all(found)
         await db.flush()
-    return [d for d in found if d.active]
+    return [d for d in found if d.active and d.key != PREPARATION]
+
+
+async def preparation_of(db: AsyncSession, training_id: int) -> FeedbackDimension | None:
+    """The training's preparation criterion, once a session with a capsule was rated."""
+    query = select(FeedbackDimension).where(
+        FeedbackDimension.training_id == training_id, FeedbackDimension.key == PREPARATION
+    )
+    return (await db.exec(query)).first()
+
+
+async def session_dimensions(
+    db: AsyncSession, session: CourseSession, training_id: int
+) -> list[FeedbackDimension]:
+    """What learners rate about this session: the training's criteria, and the preparation
+    when the session had a capsule. Written on first use, like the defaults."""
+    dimensions = await dimensions_of(db, training_id)
+    if not await _has_capsule(db, session.id or 0):
+        return dimensions
+    preparation = await preparation_of(db, training_id)
+    if preparation is None:
+        await lock(db, Training, training_id)
+        preparation = await preparation_of(db, training_id)
+    if preparation is None:
+        preparation = FeedbackDimension(training_id=training_id, key=PREPARATION, position=LAST)
+        db.add(preparation)
+        await db.flush()
+    return [*dimensions, preparation]
+
+
+async def _has_capsule(db: AsyncSession, session_id: int) -> bool:
+    query = select(FlippedResource.id).where(FlippedResource.session_id == session_id).limit(1)
+    return (await db.exec(query)).first() is not None
 
 
 async def set_dimensions(

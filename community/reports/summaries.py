@@ -18,7 +18,7 @@ from scipy import stats as scipy_stats
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community.feedback import WINDOW, dimension_name, dimensions_of
+from community.feedback import WINDOW, dimension_name, dimensions_of, preparation_of
 from community.models import (
     CommentStatus,
     CourseSession,
@@ -130,6 +130,9 @@ async def summarise(
 ) -> Summary:
     """The one aggregation behind every report, chart, comparison and export."""
     dimensions = await dimensions_of(db, training_id)
+    preparation = await preparation_of(db, training_id)
+    optional = frozenset({preparation.id or 0}) if preparation and preparation.active else None
+    dimensions += [preparation] if preparation and optional else []
     rows = await db.exec(
         select(CourseSession, FeedbackAggregate)
         .outerjoin(FeedbackAggregate, col(FeedbackAggregate.session_id) == CourseSession.id)
@@ -141,7 +144,7 @@ async def summarise(
     waiting = set(await db.exec(select(FeedbackPending.session_id).distinct()))
     settled = [(session, None if session.id in waiting else row) for session, row in rows]
     named = [(d.id or 0, dimension_name(d)) for d in dimensions]
-    return build(named, settled, k, now or utcnow())
+    return build(named, settled, k, now or utcnow(), optional or frozenset())
 
 
 def build(
@@ -149,8 +152,11 @@ def build(
     rows: list[tuple[CourseSession, FeedbackAggregate | None]],
     k: int,
     now: datetime,
+    optional: frozenset[int] = frozenset(),
 ) -> Summary:
-    """Decide what may be shown, from running totals alone (the rule, without the database)."""
+    """Decide what may be shown, from running totals alone (the rule, without the database).
+    An `optional` criterion (the preparation, asked only where there was a capsule) counts
+    for the sessions that were rated on it, under the same k rule as every other."""
     summary = Summary(threshold(k), dimensions)
     wanted = {dimension_id for dimension_id, _name in dimensions}
     by_session: dict[int, tuple[CourseSession, dict[int, Stat]]] = {}
@@ -160,7 +166,8 @@ def build(
             cells[aggregate.dimension_id] = _stat(aggregate)
     for session, cells in by_session.values():
         closed = shifted(session.ends_at, WINDOW) < now
-        enough = all(shown(cells.get(d, NO_ANSWERS).count, summary.k) for d in wanted)
+        asked = {d for d in wanted if d in cells or d not in optional}
+        enough = all(shown(cells.get(d, NO_ANSWERS).count, summary.k) for d in asked)
         unlocked = closed and bool(wanted) and enough
         summary.sessions.append(SessionResult(session, unlocked, cells if unlocked else {}))
         if unlocked:
