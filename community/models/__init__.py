@@ -27,6 +27,7 @@ from community.models.journal import (
     JournalEntry,
     JournalEntrySkill,
     MentorLink,
+    SkillValidation,
 )
 from community.models.mail import MailToken, OutboxMail
 from community.models.notifications import Notification
@@ -164,6 +165,7 @@ __all__ = [
     "RotationOutcome",
     "Skill",
     "SkillLink",
+    "SkillValidation",
     "TargetJob",
     "TargetJobSkill",
     "Task",
