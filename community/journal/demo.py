@@ -71,7 +71,7 @@ MENTOR = {"mentor_name": "Sabine Lefèvre", "mentor_email": "sabine.lefevre@entr
 COMMENT = (11, "Pareil chez nous : on teste maintenant au clavier à chaque livraison.")
 VALIDATED = (
     "Accessibilité numérique",
-    "Étiquettes et messages d'erreur corrects, vérifiés en séance.",
+    "Étiquettes et messages d'erreur vérifiés en séance.",
 )
 
 
