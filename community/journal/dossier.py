@@ -52,9 +52,11 @@ async def compose(db: AsyncSession, user: User, raw: Sequence[str]) -> Dossier:
     if wanted is None:
         raise forms.FormError({CHOICE: _("Choose entries from your journal.")}, {})
     chosen = [e for e in reversed(mine) if e.id in wanted]
+    iterations = {e.iteration_id for e in chosen}
+    groups = [g for g in await entries.learning_groups(db, user) if g.iteration_id in iterations]
     return Dossier(
         learner=user,
-        groups=await entries.learning_groups(db, user),
+        groups=groups,
         entries=chosen,
         skills=await entries.skills_of(db, list(wanted)),
         evidence=await gather(db, chosen),
