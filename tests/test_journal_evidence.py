@@ -226,9 +226,13 @@ async def test_nobody_else_prints_a_dossier_and_a_bad_choice_never_fails(client,
         assert refused.status_code == 422, query
         assert "Choisissez des entrées de votre journal." in unescape(refused.text), query
         assert LAYOUT not in unescape(refused.text)
-    for email in (PEER, TRAINER, "organisme@demo.test"):
+    client.cookies.clear()
+    await sign_in(client, PEER)  # a learner: their own dossier only
+    refused = await client.get(f"/journal/dossier/print?entry={audit.id}")
+    assert refused.status_code == 422 and AUDIT not in unescape(refused.text)
+    for email in (TRAINER, "organisme@demo.test"):
         client.cookies.clear()
         await sign_in(client, email)
         printed = await client.get(f"/journal/dossier/print?entry={audit.id}")
-        assert printed.status_code in (404, 422), email
-        assert AUDIT not in unescape(printed.text), email
+        assert printed.status_code == 404, email
+        assert (await client.get("/journal/dossier")).status_code == 404, email
