@@ -507,6 +507,25 @@ def can_prepare_pooling(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts)
 
 
+def can_validate_skill(user: User | None, facts: IterationFacts) -> bool:
+    """A skill observed or validated from a shared entry: the trainers of the entry's group,
+    never a learner."""
+    return teaches(user, facts)
+
+
+def can_read_skill_evidence(
+    user: User | None, is_learner: bool, facts: IterationFacts | None
+) -> bool:
+    """A learner's evidence by skill: the learner, and the trainers of a group they learn in
+    (`facts`: the reader's place in that group)."""
+    return user is not None and (is_learner or (facts is not None and teaches(user, facts)))
+
+
+def can_print_dossier(user: User | None) -> bool:
+    """The dossier for the funder gathers private entries: its learner alone prints it."""
+    return can_keep_journal(user)
+
+
 # --- feedback, pulse, reports, improvements: one rule per action ---
 
 

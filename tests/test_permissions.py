@@ -405,6 +405,19 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "prepare the pooling by skill": (
         permissions.can_prepare_pooling, {}, frozenset({"trainer of it"})
     ),
+    "validate a skill from a shared entry": (
+        permissions.can_validate_skill, {}, frozenset({"trainer of it"})
+    ),
+    "read one's own evidence by skill": (
+        permissions.can_read_skill_evidence, {"is_learner": True}, SIGNED_IN
+    ),
+    "read a learner's evidence by skill": (
+        permissions.can_read_skill_evidence, {"is_learner": False}, frozenset({"trainer of it"})
+    ),
+    "read a learner's evidence without a group": (
+        permissions.can_read_skill_evidence, {"is_learner": False, "facts": None}, NOBODY
+    ),
+    "print one's skills dossier": (permissions.can_print_dossier, {}, LEARNERS),
     # rotation
     "run the rotation of the provider": (permissions.can_coordinate_rotation, {}, STAFF),
     "invite a company contact": (permissions.can_invite_company_contact, {}, STAFF),

@@ -1,5 +1,6 @@
 """The demo's journal: work situations of learners of the flipped group, three of them shared
-for a pooling session in five days (one confirmed by a mentor, one commented by a peer), and
+for a pooling session in five days (one confirmed by a mentor, one commented by a peer, and
+one skill of it validated by the trainer, so that it has evidence from all three sources), and
 one kept private."""
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import trainings
-from community.journal import entries, mentor, pooling
-from community.models import CourseSession, Skill, User
+from community.journal import entries, evidence, mentor, pooling
+from community.models import CourseSession, Skill, User, utcnow
 from community.skill_map.common import provider_skills
 
 TITLE = "Retour d'alternance : mise en commun"
@@ -68,10 +69,15 @@ ENTRIES = [
 ]
 MENTOR = {"mentor_name": "Sabine Lefèvre", "mentor_email": "sabine.lefevre@entreprise.test"}
 COMMENT = (11, "Pareil chez nous : on teste maintenant au clavier à chaque livraison.")
+VALIDATED = (
+    "Accessibilité numérique",
+    "Étiquettes et messages d'erreur vérifiés en séance.",
+)
 
 
-async def load(db: AsyncSession, staff: User, iteration_id: int, learners: dict[int, User],
-               today: date, base_url: str = "http://127.0.0.1:8000") -> None:  # fmt: skip
+async def load(db: AsyncSession, staff: User, trainer: User, iteration_id: int,
+               learners: dict[int, User], today: date,
+               base_url: str = "http://127.0.0.1:8000") -> None:  # fmt: skip
     view = await trainings.iteration_view(db, staff, iteration_id)
     begin = datetime.combine(today + timedelta(days=5), time(14, 0))
     session: CourseSession = await trainings.add_session(
@@ -91,9 +97,15 @@ async def load(db: AsyncSession, staff: User, iteration_id: int, learners: dict[
     first = written[0]
     link = await mentor.send(db, learners[7], first.id or 0, MENTOR, base_url, "ruche@demo.test")
     link.confirmed, link.comment = True, "Situation confirmée : Inès a corrigé le formulaire seule."
+    link.answered_at = utcnow()
     db.add(link)
     number, body = COMMENT
     await pooling.comment(db, learners[number], first.id or 0, {"body": body})
+    skill, remark = VALIDATED
+    await evidence.validate(db, trainer, first.id or 0, {
+        "skill_id": str(_id(catalogue[skill])), "level": "validated",
+        "observed_on": today.isoformat(), "comment": remark,
+    })  # fmt: skip
 
 
 def _id(skill: Skill) -> int:

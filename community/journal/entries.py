@@ -21,6 +21,7 @@ from community.models import (
     JournalEntrySkill,
     MentorLink,
     Skill,
+    SkillValidation,
     User,
     utcnow,
 )
@@ -174,9 +175,10 @@ async def _set_skills(db: AsyncSession, entry_id: int, skills: set[int]) -> None
 
 
 async def remove(db: AsyncSession, user: User, entry_id: int) -> Found:
-    """The entry goes, with its skills, its mentor links and the comments on it."""
+    """The entry goes, with its skills, its mentor links, the comments on it and the skills
+    validated from it."""
     found = await own(db, user, entry_id)
-    for table in (JournalEntrySkill, MentorLink, JournalComment):
+    for table in (JournalEntrySkill, MentorLink, JournalComment, SkillValidation):
         await db.exec(delete(table).where(col(table.entry_id) == entry_id))
     await db.exec(delete(JournalEntry).where(col(JournalEntry.id) == entry_id))
     return found

@@ -29,6 +29,7 @@ from community.models.journal import (
     JournalEntry,
     JournalEntrySkill,
     MentorLink,
+    SkillValidation,
 )
 from community.models.mail import MailToken, OutboxMail
 from community.models.notifications import Notification
@@ -168,6 +169,7 @@ __all__ = [
     "RotationOutcome",
     "Skill",
     "SkillLink",
+    "SkillValidation",
     "TargetJob",
     "TargetJobSkill",
     "Task",

@@ -1,10 +1,11 @@
 """After work (reverse work-study): a learner's journal of work situations, written along
 Gibbs' reflective cycle, the skills each one used, the links sent to a workplace mentor, and
-the comments peers leave on entries shared with the group for a session."""
+the comments peers leave on entries shared with the group for a session, and the skills a
+trainer of the group observed or validated from a shared entry."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -72,4 +73,22 @@ class JournalComment(SQLModel, table=True):
     entry_id: int = Field(foreign_key="journal_entry.id", index=True, ondelete="CASCADE")
     author_id: int = Field(foreign_key="user.id", index=True)
     body: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SkillValidation(SQLModel, table=True):
+    """A trainer of the learner's group saw a skill at work in a shared entry: observed, or
+    validated, on a day. One per entry and skill: a second one replaces the first."""
+
+    __tablename__ = "journal_skill_validation"
+    __table_args__ = (UniqueConstraint("entry_id", "skill_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="journal_entry.id", index=True, ondelete="CASCADE")
+    skill_id: int = Field(foreign_key="skill.id", index=True)
+    learner_id: int = Field(foreign_key="user.id", index=True)
+    trainer_id: int = Field(foreign_key="user.id", index=True)
+    level: str = Field(max_length=20)
+    observed_on: date
+    comment: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)

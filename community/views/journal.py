@@ -1,6 +1,6 @@
 """After work (reverse work-study): the journal, an entry's page, the mentor's link (no
-account), a session's pooling page and the trainers' view by skill; the area's declaration
-at the bottom."""
+account), a session's pooling page and the trainers' view by skill, the evidence of skills by
+source and the printable dossier; the area's declaration at the bottom."""
 
 from __future__ import annotations
 
@@ -14,12 +14,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import permissions
+from community import forms, permissions
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
-from community.journal import entries, mentor, pooling
-from community.models import CourseSession, JournalComment, JournalEntry, MentorLink, User
+from community.journal import dossier, entries, evidence, mentor, pooling
+from community.models import (
+    CourseSession,
+    JournalComment,
+    JournalEntry,
+    MentorLink,
+    SkillValidation,
+    User,
+)
 from community.personal_data import (
     Basis,
     Holding,
@@ -85,6 +92,7 @@ async def entry_page(request: Request, **extra: Any) -> Response:
         context: dict[str, Any] = {"entry": found.entry, "found": found, "skills": skills, **extra}
         if found.is_author:
             context.update(await _author_part(session, found, skills, extra))
+        context.update(await _validation_part(session, user, found, extra))
         shared_on = found.entry.shared_session_id
         context["shared_on"] = await session.get(CourseSession, shared_on) if shared_on else None
     status = 422 if "errors" in extra else 200
@@ -100,6 +108,27 @@ async def _author_part(
         "link_state": mentor.state_of,
         "sessions": await pooling.sessions_to_share(session, found.group),
         "values": _form_values(found, skills, extra.get("values") or {}),
+    }
+
+
+async def _validation_part(
+    session: AsyncSession, user: User, found: entries.Found, extra: dict
+) -> dict:
+    """The skills validated from the entry, for its author and the group's trainers; for the
+    trainers, once the entry is shared, the form to validate one more."""
+    validates = found.entry.shared_session_id is not None and permissions.can_validate_skill(
+        user, found.group.facts
+    )
+    if not (found.is_author or validates):
+        return {}
+    catalogue = await provider_skills(session, found.group.training.provider_id)
+    return {
+        "validations": await evidence.on_entry(session, found.entry_id),
+        "validates": validates,
+        "validate_skills": [(s.id, s.name) for s in catalogue],
+        "level_options": [(level, evidence.level_label(level)) for level in evidence.LEVELS],
+        "level_label": evidence.level_label,
+        **({} if found.is_author else {"values": extra.get("values") or evidence.blank()}),
     }
 
 
@@ -179,6 +208,11 @@ async def _comment(session: AsyncSession, user: User, request: Request, data: di
     return f"/sessions/{session_id}/pooling#entry-{_entry_id(request)}"
 
 
+async def _validate(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    found = await evidence.validate(session, user, _entry_id(request), data)
+    return f"/journal/entries/{found.entry_id}#validations"
+
+
 async def mentor_page(request: Request, **extra: Any) -> Response:
     """What the mentor's link opens, without an account: one entry, while the link works;
     an expired or revoked link says so and shows nothing (410)."""
@@ -234,6 +268,58 @@ async def by_skill_page(request: Request) -> Response:
     return render(request, "journal/by_skill.html", context)
 
 
+async def evidence_page(request: Request) -> Response:
+    """The learner's evidence by skill, from their own entries, their mentor, their trainers."""
+    user = signed_in(request)
+    async with db(request).session() as session:
+        skills = await evidence.mine(session, user)
+    context = {
+        "learner": user,
+        "evidence": skills,
+        "own": True,
+        "level_label": evidence.level_label,
+    }
+    return render(request, "journal/evidence.html", context)
+
+
+async def learner_evidence_page(request: Request) -> Response:
+    """The same, for a trainer of the learner's group: from shared entries only."""
+    user = signed_in(request)
+    async with db(request).session() as session:
+        learner, skills = await evidence.of_learner(
+            session, user, int(request.path_params["learner_id"])
+        )
+    context = {
+        "learner": learner, "evidence": skills, "own": False, "level_label": evidence.level_label,
+    }  # fmt: skip
+    return render(request, "journal/evidence.html", context)
+
+
+async def dossier_page(request: Request, **extra: Any) -> Response:
+    """The learner ticks the entries their dossier holds: shared ones are offered ticked."""
+    user = signed_in(request)
+    async with db(request).session() as session:
+        offered = await dossier.offered(session, user)
+    context = {"offered": offered, "choice": dossier.CHOICE, **extra}
+    status = 422 if "errors" in extra else 200
+    return render(request, "journal/dossier.html", context, status_code=status)
+
+
+async def dossier_print(request: Request) -> Response:
+    """The dossier to print, without the site's navigation; a choice that cannot be read is
+    said on the page of the choice."""
+    user = signed_in(request)
+    async with db(request).session() as session:
+        try:
+            made = await dossier.compose(
+                session, user, request.query_params.getlist(dossier.CHOICE)
+            )
+        except forms.FormError as refused:
+            return await dossier_page(request, errors=refused.errors)
+    context = {"dossier": made, "level_label": evidence.level_label}
+    return render(request, "journal/dossier_print.html", context)
+
+
 async def group_part(
     session: AsyncSession, user: User, view: IterationView, _r: Request
 ) -> dict[str, Any]:
@@ -271,6 +357,11 @@ AREA = Area(
         Route(ENTRY + "/share", _write(_share, entry_page), methods=["POST"]),
         Route(ENTRY + "/unshare", _write(_unshare, entry_page), methods=["POST"]),
         Route(ENTRY + "/comments", _write(_comment, entry_page), methods=["POST"]),
+        Route(ENTRY + "/validations", _write(_validate, entry_page), methods=["POST"]),
+        Route("/journal/evidence", evidence_page, methods=["GET"]),
+        Route("/journal/learners/{learner_id:id}/evidence", learner_evidence_page, methods=["GET"]),
+        Route("/journal/dossier", dossier_page, methods=["GET"]),
+        Route("/journal/dossier/print", dossier_print, methods=["GET"]),
         Route("/mentor/{key:token}", mentor_page, methods=["GET"]),
         Route("/mentor/{key:token}", mentor_answer, methods=["POST"]),
         Route(SESSION + "/pooling", pooling_page, methods=["GET"]),
@@ -289,6 +380,9 @@ AREA = Area(
         permissions.can_read_pooling,
         permissions.can_comment_shared_entry,
         permissions.can_prepare_pooling,
+        permissions.can_validate_skill,
+        permissions.can_read_skill_evidence,
+        permissions.can_print_dossier,
     ],
     personal_data=(
         Holding(
@@ -345,6 +439,20 @@ AREA = Area(
             on_erase=OnErase.KEEP_AS_FORMER,
             recipients=members_of_the_space,
             exported=("entry_id", "body", "created_at"),
+        ),
+        Holding(
+            SkillValidation,
+            person=("learner_id", "trainer_id"),
+            what=lambda: _(
+                "The skills a trainer observed or validated from an entry you shared: the day "
+                "and their comment."
+            ),
+            purpose=lambda: _("Gathering the evidence of your skills, for you and your funder."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=lambda: _("You and the trainers of your group."),
+            exported=("entry_id", "skill_id", "level", "observed_on", "comment", "created_at"),
         ),
     ),
 )
