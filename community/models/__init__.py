@@ -26,6 +26,7 @@ from community.models.journal import (
     JournalComment,
     JournalEntry,
     JournalEntrySkill,
+    JournalPhoto,
     MentorLink,
 )
 from community.models.mail import MailToken, OutboxMail
@@ -131,6 +132,7 @@ __all__ = [
     "JournalComment",
     "JournalEntry",
     "JournalEntrySkill",
+    "JournalPhoto",
     "LearnerSkill",
     "LinkKind",
     "LinkOrigin",
