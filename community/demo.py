@@ -254,8 +254,9 @@ async def load(
             {n: people[learner_email(n)] for n in range(7, 13)}, today,
         )  # fmt: skip
         await journal_demo.load(
-            session, staff, current[1], {n: people[learner_email(n)] for n in range(7, 13)}, today
-        )
+            session, staff, current[1], {n: people[learner_email(n)] for n in range(7, 13)}, today,
+            media=media,
+        )  # fmt: skip
         await session.commit()
         for project in PROJECTS if with_projects else ():
             await _project(session, people, current, project, today)
