@@ -60,6 +60,16 @@ async def with_photo(client, db) -> tuple[str, str]:
     return entry_path, f"{entry_path}/photos/{(await photo_rows(db))[-1].key}"
 
 
+async def test_an_entry_sent_twice_with_its_key_makes_one_entry(client, db, demo_data):
+    await sign_in(client, LEARNER)
+    before = await entry_count(db)
+    first = await write(client, {**ENTRY, "idem": "kept-offline-1"})
+    again = await write(client, {**ENTRY, "idem": "kept-offline-1"})
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]
+    assert await entry_count(db) == before + 1
+
+
 async def test_a_photo_is_served_to_its_author_without_metadata_and_never_cached(
     client, db, demo_data, settings
 ):
@@ -214,6 +224,9 @@ async def test_a_debrief_becomes_a_private_entry_only_when_its_learner_asks(
     assert entry.title == scene.title and scene.title in entry.happened
     assert (entry.did, entry.next_time) == ("J'ai repéré la porte.", "Alerter plus tôt.")
     assert skills == [scene.skill_id] and entry.shared_session_id is None
+    again = await post_form(learner, f"/journal/from-practice/{practice_id}", {}, page=practice)
+    assert again.headers["location"] == added.headers["location"]  # a second tap: one entry
+    assert await entry_count(db) == before + 1
     await learner.aclose()
 
 

@@ -24,6 +24,8 @@ async def to_journal(db: AsyncSession, user: User, practice_id: int) -> JournalE
     if done.debriefed_at is None or group is None:
         raise NotFound
     data = {
+        # Tapped twice, the button makes one entry: the one already taken from this practice.
+        "idem": f"vr-practice-{practice_id}",
         "iteration_id": str(group.iteration_id),
         "title": scene.title,
         "happened": _("I practised the 360° scene “%(scene)s”.", scene=scene.title),
