@@ -242,3 +242,18 @@ async def test_another_person_cannot_take_someone_s_debrief_into_a_journal(
         tried = await post_form(other, f"/journal/from-practice/{practice_id}", {}, page="/journal")
         assert tried.status_code == 404
     assert await entry_count(db) == before
+
+
+async def test_only_the_author_removes_a_photo_and_its_file_goes(
+    app, client, db, demo_data, settings
+):
+    entry_path, photo = await with_photo(client, db)
+    async with make_client(app) as peer:
+        await sign_in(peer, PEER)
+        tried = await post_form(peer, photo + "/delete", {}, page="/journal")
+        assert tried.status_code == 404
+    assert len(await photo_rows(db)) == 1 and len(stored_files(settings)) == 1
+    removed = await post_form(client, photo + "/delete", {}, page=entry_path)
+    assert removed.status_code == 303
+    assert not await photo_rows(db) and not stored_files(settings)
+    assert (await client.get(photo)).status_code == 404
