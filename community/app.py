@@ -29,6 +29,7 @@ from community.storage import DiskStorage
 from community.templating import STATIC, environment
 from community.throttle import Throttle
 from community.views import errors
+from community.views import journal as journal_views
 from community.views import projects as projects_views
 from community.views import vr as vr_views
 from community.visitors import VisitorMiddleware
@@ -156,7 +157,7 @@ def create_app(settings: Settings | None = None) -> Ruche:
                 BodyLimitMiddleware,
                 max_body=settings.max_body_bytes,
                 refuse=errors.refuse,
-                larger=projects_views.UPLOADS + vr_views.UPLOADS,
+                larger=projects_views.UPLOADS + vr_views.UPLOADS + journal_views.UPLOADS,
             ),
             Middleware(CSRFMiddleware, refuse=errors.refuse),
         ],

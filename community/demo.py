@@ -255,7 +255,7 @@ async def load(
         )  # fmt: skip
         await journal_demo.load(
             session, staff, people["formateur2@demo.test"], current[1],
-            {n: people[learner_email(n)] for n in range(7, 13)}, today,
+            {n: people[learner_email(n)] for n in range(7, 13)}, today, media=media,
         )  # fmt: skip
         await session.commit()
         for project in PROJECTS if with_projects else ():

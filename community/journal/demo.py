@@ -1,17 +1,20 @@
 """The demo's journal: work situations of learners of the flipped group, three of them shared
-for a pooling session in five days (one confirmed by a mentor, one commented by a peer, and
-one skill of it validated by the trainer, so that it has evidence from all three sources), and
-one kept private."""
+for a pooling session in five days (one confirmed by a mentor, one commented by a peer, one
+with a photo of the phone's screen, and one skill of it validated by the trainer, so that it has
+evidence from all three sources), and one kept private."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 
+from PIL import Image, ImageDraw
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import trainings
-from community.journal import entries, evidence, mentor, pooling
+from community import storage, trainings
+from community.journal import entries, evidence, mentor, photos, pooling
 from community.models import CourseSession, Skill, User, utcnow
+from community.projects.photos import Upload
 from community.skill_map.common import provider_skills
 
 TITLE = "Retour d'alternance : mise en commun"
@@ -77,7 +80,9 @@ VALIDATED = (
 
 async def load(db: AsyncSession, staff: User, trainer: User, iteration_id: int,
                learners: dict[int, User], today: date,
-               base_url: str = "http://127.0.0.1:8000") -> None:  # fmt: skip
+               base_url: str = "http://127.0.0.1:8000",
+               media: storage.Storage | None = None) -> None:  # fmt: skip
+    """Without `media`, the entries without their photo."""
     view = await trainings.iteration_view(db, staff, iteration_id)
     begin = datetime.combine(today + timedelta(days=5), time(14, 0))
     session: CourseSession = await trainings.add_session(
@@ -106,6 +111,24 @@ async def load(db: AsyncSession, staff: User, trainer: User, iteration_id: int,
         "skill_id": str(_id(catalogue[skill])), "level": "validated",
         "observed_on": today.isoformat(), "comment": remark,
     })  # fmt: skip
+    if media is not None:  # the phone's screen, as the learner took it
+        found = await entries.own(db, learners[8], written[1].id or 0)
+        await photos.add(db, found, Upload(overflowing_menu(), media), {})
+
+
+def overflowing_menu() -> bytes:
+    """A phone's screen whose menu runs past its right edge."""
+    image = Image.new("RGB", (360, 640), (250, 250, 252))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 360, 56), fill=(40, 60, 110))  # header
+    for left in range(12, 460, 110):  # menu items, the last ones cut off
+        draw.rounded_rectangle((left, 14, left + 96, 42), radius=6, fill=(235, 190, 60))
+    draw.rectangle((16, 90, 344, 300), fill=(205, 215, 235))  # hero picture
+    for top in range(330, 600, 34):
+        draw.rectangle((16, top, 300, top + 14), fill=(190, 190, 200))  # text lines
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def _id(skill: Skill) -> int:

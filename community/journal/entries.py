@@ -147,14 +147,27 @@ async def write(db: AsyncSession, user: User, data: Mapping[str, str]) -> Journa
     """A new private entry in one of the learner's groups."""
     if not permissions.can_keep_journal(user):
         raise NotFound
+    key = forms.idempotency_key(data)
+    sent = await _sent_with(db, user, key) if key is not None else None
+    if sent is not None:
+        return sent  # written offline, and sent again when the network came back: one entry
     group = await _writable_group(db, user, data)
     values, skills = await _checked(db, group, data)
     assert user.id is not None
-    entry = JournalEntry(author_id=user.id, iteration_id=group.iteration_id, **values)
+    entry = JournalEntry(
+        author_id=user.id, iteration_id=group.iteration_id, idempotency_key=key, **values
+    )
     db.add(entry)
     await db.flush()
     await _set_skills(db, entry.id or 0, skills)
     return entry
+
+
+async def _sent_with(db: AsyncSession, user: User, key: str) -> JournalEntry | None:
+    sent = select(JournalEntry).where(
+        JournalEntry.author_id == user.id, JournalEntry.idempotency_key == key
+    )
+    return (await db.exec(sent)).first()
 
 
 async def edit(db: AsyncSession, user: User, entry_id: int, data: Mapping[str, str]) -> Found:

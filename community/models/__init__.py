@@ -28,6 +28,7 @@ from community.models.journal import (
     JournalComment,
     JournalEntry,
     JournalEntrySkill,
+    JournalPhoto,
     MentorLink,
     SkillValidation,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "JournalComment",
     "JournalEntry",
     "JournalEntrySkill",
+    "JournalPhoto",
     "LearnerSkill",
     "LinkKind",
     "LinkOrigin",

@@ -18,6 +18,8 @@ class JournalEntry(SQLModel, table=True):
     (`shared_session_id`)."""
 
     __tablename__ = "journal_entry"
+    # An entry written offline and sent again when the network is back makes one entry.
+    __table_args__ = (UniqueConstraint("author_id", "idempotency_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="user.id", index=True)
@@ -31,6 +33,7 @@ class JournalEntry(SQLModel, table=True):
     shared_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    idempotency_key: str | None = Field(default=None, max_length=40)
 
 
 class JournalEntrySkill(SQLModel, table=True):
@@ -91,4 +94,21 @@ class SkillValidation(SQLModel, table=True):
     level: str = Field(max_length=20)
     observed_on: date
     comment: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class JournalPhoto(SQLModel, table=True):
+    """A photo of an entry's situation: a fresh encode without metadata, kept in the media
+    storage under a random key, and as private as its entry."""
+
+    __tablename__ = "journal_photo"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="journal_entry.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id", index=True)
+    key: str = Field(max_length=32, unique=True)
+    width: int
+    height: int
+    size: int
+    content_type: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow)

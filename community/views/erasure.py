@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,6 +13,7 @@ from community import accounts, erasure, forms, permissions, throttle
 from community.area import Area
 from community.errors import Forbidden
 from community.i18n import _
+from community.journal import photos as journal_photos
 from community.models import AccountErasure, User
 from community.personal_data import Basis, Holding, OnErase, Retention
 from community.templating import render
@@ -55,6 +57,7 @@ async def delete_account(request: Request) -> Response:
         errors["password"] = _("This is not your password.")
     erasure.check_confirmed(data, errors)
     async with transaction(request) as session:
+        await _forget_files(request, session, user.id or 0)
         done = await erasure.erase(session, user.id or 0)
     await _after(request, user.id or 0, done)
     visitor(request).switch(accounts.new_token(), None)
@@ -108,6 +111,11 @@ async def erase_form(request: Request, **shown: dict[str, str]) -> Response:
     return render(request, "erasure/erase.html", context, status_code=422 if shown else 200)
 
 
+async def _forget_files(request: Request, session: AsyncSession, person_id: int) -> None:
+    """The files the erased rows point to: removed once the erasure is committed."""
+    await journal_photos.forget(session, request.app.state.media, author_id=person_id)
+
+
 @shows_errors_on(erase_form)
 async def erase_account(request: Request) -> Response:
     staff = _staff(request)
@@ -117,6 +125,7 @@ async def erase_account(request: Request) -> Response:
         errors: dict[str, str] = {}
         reason = forms.collect(data, errors, erasure.REASON).get("reason", "")
         erasure.check_confirmed(data, errors)
+        await _forget_files(request, session, person.id or 0)
         done = await erasure.erase(session, person.id or 0, actor=staff, reason=reason)
     await _after(request, person.id or 0, done)
     return redirect("/people/erase?done=1")

@@ -4,6 +4,8 @@ source and the printable dossier; the area's declaration at the bottom."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,15 +16,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import forms, permissions
+from community import forms, images, permissions
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
-from community.journal import dossier, entries, evidence, mentor, pooling
+from community.journal import debrief, dossier, entries, evidence, mentor, photos, pooling
 from community.models import (
     CourseSession,
     JournalComment,
     JournalEntry,
+    JournalPhoto,
     MentorLink,
     SkillValidation,
     User,
@@ -37,11 +40,25 @@ from community.personal_data import (
     members_of_the_space,
     nobody_else,
 )
+from community.projects.photos import FIELD, Upload
 from community.skill_map.common import provider_skills
 from community.templating import render
 from community.trainings.groups import IterationView
-from community.views import db, form_data, redirect, shows_errors_on, signed_in, transaction
+from community.views import (
+    current_user,
+    db,
+    form_data,
+    redirect,
+    shows_errors_on,
+    signed_in,
+    transaction,
+    uploaded,
+)
 from community.views.mail import links_base
+
+# An entry's photo is sent alone: twice the picture's limit, so that one somewhat too large
+# is refused next to its field, not by an error page.
+UPLOADS = ((re.compile(r"/journal/entries/[0-9]+/photos"), 2 * images.MAX_BYTES),)
 
 
 def _entry_id(request: Request) -> int:
@@ -90,6 +107,7 @@ async def entry_page(request: Request, **extra: Any) -> Response:
         found = await entries.find(session, user, _entry_id(request))
         skills = (await entries.skills_of(session, [found.entry_id])).get(found.entry_id, [])
         context: dict[str, Any] = {"entry": found.entry, "found": found, "skills": skills, **extra}
+        context["photos"] = await photos.of_entry(session, found.entry_id)
         if found.is_author:
             context.update(await _author_part(session, found, skills, extra))
         context.update(await _validation_part(session, user, found, extra))
@@ -108,6 +126,7 @@ async def _author_part(
         "link_state": mentor.state_of,
         "sessions": await pooling.sessions_to_share(session, found.group),
         "values": _form_values(found, skills, extra.get("values") or {}),
+        "max_photos": photos.MAX_PHOTOS,
     }
 
 
@@ -175,9 +194,65 @@ async def _edit(session: AsyncSession, user: User, request: Request, data: dict)
 
 
 async def _remove(session: AsyncSession, user: User, request: Request, _d: dict) -> str:
+    mine = await entries.own(session, user, _entry_id(request))
+    await photos.forget(session, request.app.state.media, entry_id=mine.entry_id)
     found = await entries.remove(session, user, _entry_id(request))
     await pooling.forget(session, found.entry)
     return "/journal"
+
+
+async def _add_photo(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    found = await entries.own(session, user, _entry_id(request))
+    file = await uploaded(request, FIELD, images.MAX_BYTES)
+    upload = None if file is None else Upload(file, request.app.state.media)
+    await photos.add(session, found, upload, data)
+    return f"/journal/entries/{found.entry_id}#photos"
+
+
+async def _remove_photo(session: AsyncSession, user: User, request: Request, _d: dict) -> str:
+    found = await entries.own(session, user, _entry_id(request))
+    await photos.remove(session, request.app.state.media, found, request.path_params["key"])
+    return f"/journal/entries/{found.entry_id}#photos"
+
+
+async def _from_practice(session: AsyncSession, user: User, request: Request, _d: dict) -> str:
+    entry = await debrief.to_journal(session, user, int(request.path_params["practice_id"]))
+    return f"/journal/entries/{entry.id}#edit"
+
+
+async def photo(request: Request) -> Response:
+    """An entry's photo, for whoever may read the entry; anyone else is told there is none."""
+    user = current_user(request)
+    if user is None:
+        raise NotFound
+    async with db(request).session() as session:
+        found = await entries.find(session, user, _entry_id(request))
+        shown = await photos.shown(session, found.entry, request.path_params["key"])
+    return await _picture(request, shown, private=found.entry.shared_session_id is None)
+
+
+async def mentor_photo(request: Request) -> Response:
+    """A photo of the entry a mentor's link opens, while the link works."""
+    async with db(request).session() as session:
+        opened = await mentor.opened(session, request.path_params["key"])
+        if opened.entry is None:
+            raise NotFound
+        shown = await photos.shown(session, opened.entry, request.path_params["photo"])
+    return await _picture(request, shown, private=True)
+
+
+async def _picture(request: Request, shown: JournalPhoto, *, private: bool) -> Response:
+    content = await asyncio.to_thread(request.app.state.media.get, shown.key)
+    if content is None:
+        raise NotFound
+    headers = {
+        # A private entry's photo is kept by no cache, the browser's included.
+        "cache-control": "no-store" if private else "private",
+        "content-disposition": "inline",
+        # Opened alone, the picture is a document of its own: it may run nothing.
+        "content-security-policy": "default-src 'none'; img-src 'self'; sandbox",
+    }
+    return Response(content, media_type=shown.content_type, headers=headers)
 
 
 async def _send(session: AsyncSession, user: User, request: Request, data: dict) -> str:
@@ -219,14 +294,15 @@ async def mentor_page(request: Request, **extra: Any) -> Response:
     key = request.path_params["key"]
     async with db(request).session() as session:
         opened = await mentor.opened(session, key)
-        skills = []
+        skills, shown = [], []
         if opened.entry is not None:
-            skills = (await entries.skills_of(session, [opened.entry.id or 0])).get(
-                opened.entry.id or 0, []
-            )
+            entry_id = opened.entry.id or 0
+            skills = (await entries.skills_of(session, [entry_id])).get(entry_id, [])
+            shown = await photos.of_entry(session, entry_id)
     context = {
         "opened": opened,
         "skills": skills,
+        "photos": shown,
         "key": key,
         "answered": request.query_params.get("answered") == "1",
         **extra,
@@ -342,6 +418,7 @@ async def _hears_pooling(session: AsyncSession, user: User, session_id: int) -> 
 
 
 ENTRY = "/journal/entries/{entry_id:id}"
+PHOTO = ENTRY + "/photos/{key:token}"
 SESSION = "/sessions/{session_id:id}"
 
 AREA = Area(
@@ -352,6 +429,14 @@ AREA = Area(
         Route(ENTRY, entry_page, methods=["GET"]),
         Route(ENTRY + "/edit", _write(_edit, entry_page), methods=["POST"]),
         Route(ENTRY + "/delete", _write(_remove, entry_page), methods=["POST"]),
+        Route(ENTRY + "/photos", _write(_add_photo, entry_page), methods=["POST"]),
+        Route(PHOTO, photo, methods=["GET"]),
+        Route(PHOTO + "/delete", _write(_remove_photo, entry_page), methods=["POST"]),
+        Route(
+            "/journal/from-practice/{practice_id:id}",
+            _write(_from_practice, journal_page),
+            methods=["POST"],
+        ),
         Route(ENTRY + "/mentor", _write(_send, entry_page, mails=True), methods=["POST"]),
         Route(ENTRY + "/mentor/{link_id:id}/revoke", _write(_revoke, entry_page), methods=["POST"]),
         Route(ENTRY + "/share", _write(_share, entry_page), methods=["POST"]),
@@ -364,6 +449,7 @@ AREA = Area(
         Route("/journal/dossier/print", dossier_print, methods=["GET"]),
         Route("/mentor/{key:token}", mentor_page, methods=["GET"]),
         Route("/mentor/{key:token}", mentor_answer, methods=["POST"]),
+        Route("/mentor/{key:token}/photos/{photo:token}", mentor_photo, methods=["GET"]),
         Route(SESSION + "/pooling", pooling_page, methods=["GET"]),
         Route(SESSION + "/pooling/skills", by_skill_page, methods=["GET"]),
     ],
@@ -407,6 +493,17 @@ AREA = Area(
                 "created_at",
                 "updated_at",
             ),
+        ),
+        Holding(
+            JournalPhoto,
+            person=("author_id",),
+            what=lambda: _("The photos of your journal entries."),
+            purpose=lambda: _("Reflecting on work situations; pooling those you share."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=lambda: _("Whoever may read their entry."),
+            exported=("entry_id", "width", "height", "size", "content_type", "created_at"),
         ),
         Holding(
             MentorLink,

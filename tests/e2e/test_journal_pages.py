@@ -100,3 +100,29 @@ def test_a_mentor_confirms_from_the_link_without_an_account(browser, mail_server
     assert_accessible(mentor)
     for page in (learner, mentor):
         page.context.close()
+
+
+def test_an_entry_written_offline_is_kept_then_sent_once_back_online(browser, server):
+    title = "Écrite sur le chantier, sans réseau"
+    learner = phone(browser, server)
+    sign_in(learner, "apprenant10@demo.test")
+    menu(learner).get_by_role("link", name="Journal").click()
+    expect(learner.get_by_text("photos pourront être ajoutées une fois")).to_be_visible()
+    assert_accessible(learner)
+
+    learner.context.set_offline(True)
+    learner.get_by_label("Un titre pour cette situation").fill(title)
+    learner.get_by_label("Que s'est-il passé ?").fill("La livraison est arrivée sans bon.")
+    learner.get_by_label("Qu'ai-je fait ?").fill("J'ai appelé le fournisseur.")
+    learner.get_by_role("button", name="Enregistrer dans mon journal").click()
+    outbox = learner.locator("#outbox")
+    expect(outbox).to_contain_text("Pas de connexion : votre situation sera envoyée")
+    expect(learner.get_by_label("Un titre pour cette situation")).to_have_value("")
+    shot(learner, "journal-kept-offline-390")
+
+    learner.context.set_offline(False)
+    expect(outbox).to_contain_text("Envoyée : votre situation est dans votre journal.")
+    learner.reload()  # a new page load sends nothing again
+    mine = learner.locator("ul.journal-entries li", has_text=title)
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Privée")
