@@ -1,5 +1,6 @@
 """The demo's flipped session: in two days, a capsule of resources, and what three learners
-explored and said was blocking them (fewer than k: the board shows counts, not topics yet)."""
+explored and said was blocking them (fewer than k: the board shows counts, not topics yet),
+and what the trainer already changed because of it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import trainings
-from community.flipped import capsule, progress
+from community.flipped import capsule, changes, progress
 from community.models import CourseSession, User
 
 TITLE = "Formulaires accessibles"
@@ -29,6 +30,9 @@ ANSWERS = [
     (10, [3], "Les messages d'erreur : où les placer pour que le lecteur d'écran les annonce ?"),
     (11, [5, 4, 4], "Quand relier un message d'erreur au champ avec aria-describedby ?"),
 ]
+
+# "You said, we did": answering no topic, as there are none under k answers.
+CHANGE = "Nous commencerons par les messages d'erreur : vous êtes plusieurs à les trouver flous."
 
 
 async def load(
@@ -56,3 +60,4 @@ async def load(
                 db, learner, session.id, item.id or 0, {"usefulness": str(rating)}
             )
         await progress.say_what_blocks(db, learner, session.id, {"body": blocking})
+    await changes.record(db, trainer, session.id, {"body": CHANGE})

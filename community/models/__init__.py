@@ -16,8 +16,10 @@ from community.models.feedback import (
 )
 from community.models.flipped import (
     FlippedBlocker,
+    FlippedChange,
     FlippedProgress,
     FlippedResource,
+    FlippedTopicMerge,
     FlippedTopicName,
     ResourceKind,
 )
@@ -119,8 +121,10 @@ __all__ = [
     "FeedbackReminder",
     "Flag",
     "FlippedBlocker",
+    "FlippedChange",
     "FlippedProgress",
     "FlippedResource",
+    "FlippedTopicMerge",
     "FlippedTopicName",
     "HelpOffer",
     "HelpRequest",
