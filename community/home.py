@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -19,7 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from community import feedback
 from community.database import insert_for
 from community.feedback.reminders import Pending
-from community.flipped import capsule
+from community.flipped import capsule, changes
 from community.i18n import _, ngettext, show_date
 from community.models import (
     CommentStatus,
@@ -29,6 +30,7 @@ from community.models import (
     FeedbackAggregate,
     FeedbackAnswer,
     Flag,
+    FlippedChange,
     HelpOffer,
     HelpRequest,
     HomeVisit,
@@ -71,6 +73,7 @@ class Block:
     title: str
     empty: str  # what to do when there is nothing: never a bare "nothing"
     items: list[Item] = field(default_factory=list)
+    live: list[tuple[str, int]] = field(default_factory=list)  # channels it follows, at seq
 
     def after(self, since: datetime | None) -> list[Item]:
         return [i for i in self.items if i.at and (since is None or i.at > since)]
@@ -203,8 +206,10 @@ async def _live(db: AsyncSession, user: User, role: EnrolmentRole) -> Block:
 
 
 async def _before(db: AsyncSession, user: User) -> Block:
-    """Capsules of the next sessions: "à explorer avant mardi". Not in the digest: it is
-    read on the day."""
+    """Capsules of the next sessions: "à explorer avant mardi", and what a trainer changed
+    because of what the group said. Not in the digest: it is read on the day."""
+    found = await capsule.to_explore(db, user, SHOWN)
+    ids = [session.id or 0 for session, _added in found]
     return Block(
         "before",
         _("Before your next sessions"),
@@ -212,16 +217,23 @@ async def _before(db: AsyncSession, user: User) -> Block:
             "Nothing to explore before your next sessions: when a trainer prepares one, "
             "it shows here."
         ),
-        [
-            Item(
-                _("To explore before %(day)s: “%(title)s”")
-                % {"day": capsule.day_of(session), "title": session.title},
-                f"/sessions/{session.id}/capsule",
-                added,
-            )
-            for session, added in await capsule.to_explore(db, user, SHOWN)
-        ],
+        _capsule_items(found, await changes.latest_of(db, ids)),
+        live=await changes.followed(db, ids),
     )
+
+
+def _capsule_items(
+    found: list[tuple[CourseSession, Any]], noted: dict[int, FlippedChange]
+) -> list[Item]:
+    items = []
+    for session, added in found:
+        day, link = capsule.day_of(session), f"/sessions/{session.id}/capsule"
+        label = _("To explore before %(day)s: “%(title)s”")
+        items.append(Item(label % {"day": day, "title": session.title}, link, added))
+        if change := noted.get(session.id or 0):
+            said = _("You said, we did, for %(day)s: %(change)s")
+            items.append(Item(said % {"day": day, "change": change.body}, link, change.created_at))
+    return items
 
 
 def _feedback(waiting: list[Pending]) -> Block:

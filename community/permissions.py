@@ -414,13 +414,29 @@ def can_say_what_blocks(user: User | None, facts: IterationFacts) -> bool:
 
 
 def can_read_readiness(user: User | None, facts: IterationFacts) -> bool:
-    """The readiness board (counts, and topics from k learners): the group's trainers."""
-    return teaches(user, facts)
+    """The readiness board (counts, and topics from k learners): the group's trainers and
+    their provider's staff."""
+    return teaches(user, facts) or is_provider_staff(user, facts.provider_id)
 
 
 def can_name_topic(user: User | None, facts: IterationFacts) -> bool:
     """Renaming a topic of blocking points on the board."""
-    return teaches(user, facts)
+    return can_read_readiness(user, facts)
+
+
+def can_merge_topics(user: User | None, facts: IterationFacts) -> bool:
+    """Making one topic of two on the board, when the computed ones split a difficulty."""
+    return can_read_readiness(user, facts)
+
+
+def can_record_capsule_change(user: User | None, facts: IterationFacts) -> bool:
+    """ "You said, we did": what the session changes because of what learners said."""
+    return can_read_readiness(user, facts)
+
+
+def can_read_capsule_changes(user: User | None, facts: IterationFacts) -> bool:
+    """The changes recorded for a session: its group's learners and whoever reads the board."""
+    return can_explore_capsule(user, facts) or can_read_readiness(user, facts)
 
 
 def can_ask_about_capsule(user: User | None, facts: IterationFacts) -> bool:

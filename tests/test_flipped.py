@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from html import unescape
+from html import escape, unescape
 
 import pytest
 from sqlmodel import col, func, select
@@ -40,6 +40,12 @@ async def first_resource(db, session_id: int) -> FlippedResource:
             .order_by(col(FlippedResource.id))
         )
         return rows.first()  # type: ignore[return-value]
+
+
+async def board_of(db, session_id: int) -> board.Board:
+    async with db.session() as session:
+        trainer = (await session.exec(select(User).where(User.email == TRAINER))).one()
+        return await board.readable(session, trainer, session_id)
 
 
 async def person(db, email: str) -> User:
@@ -105,7 +111,10 @@ async def test_only_the_groups_trainers_prepare_and_read_the_board(client, app, 
     session_id = await flipped_session(db)
     capsule, readiness = f"/sessions/{session_id}/capsule", f"/sessions/{session_id}/readiness"
     await staff_of_another_provider(db)
-    for email in (OTHER_TRAINER, OTHER_GROUP_LEARNER, "organisme@demo.test", "staff-b@b.test"):
+    await sign_in(client, "organisme@demo.test")
+    assert (await client.get(readiness)).status_code == 200  # the provider's staff reads it
+    assert (await client.get(capsule)).status_code == 404
+    for email in (OTHER_TRAINER, OTHER_GROUP_LEARNER, "staff-b@b.test"):
         client.cookies.clear()
         await sign_in(client, email, *(["mot de passe b"] if email.endswith("b.test") else []))
         assert (await client.get(capsule)).status_code == 404, email
@@ -155,7 +164,9 @@ async def test_the_board_counts_explorers_and_hides_means_under_k(client, db, de
     assert "à partir de 5 notes" in page and "/ 5" not in page
 
 
-async def test_topics_show_only_from_k_answers_with_verbatim_examples(client, db, demo_data):
+async def test_topics_show_from_k_answers_and_their_examples_from_k_answers_in_the_topic(
+    client, db, demo_data
+):
     session_id = await flipped_session(db)
     readiness = f"/sessions/{session_id}/readiness"
     await sign_in(client, TRAINER)
@@ -173,7 +184,11 @@ async def test_topics_show_only_from_k_answers_with_verbatim_examples(client, db
     after = unescape((await client.get(readiness)).text)
     assert "5 apprenant·es sur 6 ont répondu" in after
     assert "À propos de" in after
-    assert after.count("<q>") >= 2
+    shown = await board_of(db, session_id)
+    assert shown.topics and all(
+        (f"<q>{escape(t.topic.examples[0])}</q>" in after) == (t.topic.size >= shown.k)
+        for t in shown.topics
+    )
     assert "apprenant" not in after.split("readiness-")[1].lower().replace("apprenant·es", "")
 
 

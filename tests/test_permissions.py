@@ -329,11 +329,14 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "explore a capsule": (permissions.can_explore_capsule, {}, ENROLLED_LEARNER),
     "say what blocks before a session": (permissions.can_say_what_blocks, {}, ENROLLED_LEARNER),
-    "read the readiness board": (
-        permissions.can_read_readiness, {}, frozenset({"trainer of it"})
+    "read the readiness board": (permissions.can_read_readiness, {}, TEACHING),
+    "rename a topic of blocking points": (permissions.can_name_topic, {}, TEACHING),
+    "merge two topics of blocking points": (permissions.can_merge_topics, {}, TEACHING),
+    "record what a session changes because of its learners": (
+        permissions.can_record_capsule_change, {}, TEACHING
     ),
-    "rename a topic of blocking points": (
-        permissions.can_name_topic, {}, frozenset({"trainer of it"})
+    "read what a session changes because of its learners": (
+        permissions.can_read_capsule_changes, {}, SEES_GROUP
     ),
     "ask about a capsule": (permissions.can_ask_about_capsule, {}, ENROLLED_LEARNER),
     "answer a question about a capsule": (

@@ -15,15 +15,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import realtime
 from community import forms, parsing, permissions
 from community.database import insert_for
-from community.errors import NotFound
+from community.errors import Forbidden, NotFound
 from community.flipped import peers, topics
-from community.flipped.capsule import Place, allowed, choices_of, resources
+from community.flipped.capsule import Place, Rule, allowed, choices_of, resources
+from community.flipped.capsule import place as capsule_place
+from community.i18n import _
 from community.models import (
     Enrolment,
     EnrolmentRole,
     FlippedBlocker,
     FlippedProgress,
     FlippedResource,
+    FlippedTopicMerge,
     FlippedTopicName,
     User,
     utcnow,
@@ -118,18 +121,35 @@ async def build(db: AsyncSession, place: Place) -> Board:
     )
     if not board.topics_shown:
         return board
-    names = dict(
-        (
-            await db.exec(
-                select(FlippedTopicName.anchor_id, FlippedTopicName.name).where(
-                    FlippedTopicName.session_id == place.session_id
-                )
-            )
-        ).all()
-    )
     grouped = topics.group([(blocker_id or 0, body) for blocker_id, body in blockers])
-    board.topics.extend(NamedTopic(t, names.get(t.anchor_id, "")) for t in grouped)
+    merges = await db.exec(
+        select(FlippedTopicMerge.answer_id, FlippedTopicMerge.into_id).where(
+            FlippedTopicMerge.session_id == place.session_id
+        )
+    )
+    names = await _names(db, place.session_id)
+    board.topics.extend(
+        NamedTopic(t, _name_of(t, names)) for t in topics.merged(grouped, list(merges.all()))
+    )
     return board
+
+
+async def _names(db: AsyncSession, session_id: int) -> dict[int, str]:
+    """The names given, by the answer they were given at, oldest first."""
+    rows = await db.exec(
+        select(FlippedTopicName.anchor_id, FlippedTopicName.name)
+        .where(FlippedTopicName.session_id == session_id)
+        .order_by(col(FlippedTopicName.created_at), col(FlippedTopicName.id))
+    )
+    return dict(rows.all())
+
+
+def _name_of(topic: topics.Topic, names: dict[int, str]) -> str:
+    """A name follows the answer it was given at, wherever the answers are grouped next:
+    the newest name among the topic's answers (two topics merged, the last one named)."""
+    members = set(topic.members)
+    given = [name for anchor, name in names.items() if anchor in members]
+    return given[-1] if given else ""
 
 
 async def readable(db: AsyncSession, user: User, session_id: int) -> Board:
@@ -152,20 +172,68 @@ async def changed(db: AsyncSession, place: Place) -> None:
     await realtime.append(db, channel(place.session_id), region)
 
 
+async def editable(db: AsyncSession, user: User, session_id: int, rule: Rule) -> Place:
+    """The session, when `rule` lets the reader change its board. Someone of the group who
+    may not is refused (Forbidden); anyone else is told the session does not exist."""
+    found = await capsule_place(db, user, session_id)
+    if not rule(user, found.group.facts):
+        raise Forbidden
+    return found
+
+
+async def _answer(db: AsyncSession, found: Place, raw: object) -> int:
+    """An answer of this session, as a form names it; NotFound otherwise."""
+    answer = await db.get(FlippedBlocker, parsing.ident_or_zero(raw))
+    if answer is None or answer.session_id != found.session_id or answer.id is None:
+        raise NotFound
+    return answer.id
+
+
 async def name_topic(db: AsyncSession, user: User, session_id: int, data: dict) -> None:
     """A trainer names a topic (known by its earliest answer); named again, the newest
     name counts."""
-    found = await allowed(db, user, session_id, permissions.can_name_topic)
-    anchor = await db.get(FlippedBlocker, parsing.ident_or_zero(data.get("anchor_id")))
-    if anchor is None or anchor.session_id != found.session_id:
-        raise NotFound
+    found = await editable(db, user, session_id, permissions.can_name_topic)
+    anchor_id = await _answer(db, found, data.get("anchor_id"))
     name = forms.parse(data, TOPIC_NAME)["name"]
-    values = {"session_id": found.session_id, "anchor_id": anchor.id, "name": name}
+    now = utcnow()
     statement = insert_for(db, FlippedTopicName).values(
-        **values, named_by=user.id, created_at=utcnow()
-    )
+        session_id=found.session_id, anchor_id=anchor_id, name=name, named_by=user.id,
+        created_at=now,
+    )  # fmt: skip
     statement = statement.on_conflict_do_update(
-        index_elements=["session_id", "anchor_id"], set_={"name": name, "named_by": user.id}
+        index_elements=["session_id", "anchor_id"],
+        set_={"name": name, "named_by": user.id, "created_at": now},
     )
     await (await db.connection()).execute(statement)
     await changed(db, found)
+
+
+async def merge_topics(db: AsyncSession, user: User, session_id: int, data: dict) -> None:
+    """A trainer makes one topic of two, each named by one of its answers.
+
+    Kept as links from every answer of both topics, as they are now, to the answer the
+    second is named by: topics computed again may split differently as answers arrive, and
+    linking only the two anchors would let the others drift off. Links only add up (the
+    same one twice is kept once), so a later merge, or two at once, never undo another."""
+    found = await editable(db, user, session_id, permissions.can_merge_topics)
+    answer_id = await _answer(db, found, data.get("anchor_id"))
+    into_id = await _answer(db, found, data.get("into_id"))
+    members = _members_of(await build(db, found), answer_id, into_id)
+    if members is None:
+        raise forms.FormError({"into_id": _("Choose another topic to merge with.")}, data)
+    rows = [
+        {"session_id": found.session_id, "answer_id": member, "into_id": into_id,
+         "merged_by": user.id, "created_at": utcnow()}
+        for member in members
+    ]  # fmt: skip
+    statement = insert_for(db, FlippedTopicMerge).values(rows).on_conflict_do_nothing()
+    await (await db.connection()).execute(statement)
+    await changed(db, found)
+
+
+def _members_of(shown: Board, answer_id: int, into_id: int) -> list[int] | None:
+    """The answers of the two topics holding these, or None unless two shown topics do."""
+    holding = [t.topic for t in shown.topics if {answer_id, into_id} & set(t.topic.members)]
+    if len(holding) != 2:
+        return None
+    return sorted(member for topic in holding for member in topic.members)

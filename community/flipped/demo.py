@@ -1,6 +1,7 @@
 """The demo's flipped session: in two days, a capsule of resources, and what three learners
 explored and said was blocking them (fewer than k: the board shows counts, not topics yet),
-and a question one of them asked, answered by a peer."""
+and a question one of them asked, answered by a peer, and what the trainer already changed
+because of what they said."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import trainings
-from community.flipped import capsule, progress, questions
+from community.flipped import capsule, changes, progress, questions
 from community.models import CourseSession, User
 
 TITLE = "Formulaires accessibles"
@@ -33,6 +34,9 @@ ANSWERS = [
 # A question before the session, answered by a peer (learner numbers).
 QUESTION = (10, "Faut-il un id différent pour chaque champ du formulaire ?")
 ANSWER = (11, "Oui : un id est unique dans la page, sinon l'étiquette vise le mauvais champ.")
+
+# "You said, we did": answering no topic, as there are none under k answers.
+CHANGE = "Nous commencerons par les messages d'erreur : vous êtes plusieurs à les trouver flous."
 
 
 async def load(
@@ -65,3 +69,4 @@ async def load(
     await questions.answer(
         db, learners[ANSWER[0]], session.id, {"question_id": str(asked.id), "answer": ANSWER[1]}
     )
+    await changes.record(db, trainer, session.id, {"body": CHANGE})

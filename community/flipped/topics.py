@@ -30,6 +30,7 @@ class Topic:
     size: int
     key_words: list[str]
     examples: list[str]  # verbatim, closest to the topic's centre first
+    members: tuple[int, ...] = ()  # the ids of its answers
 
 
 def group(answers: Sequence[tuple[int, str]]) -> list[Topic]:
@@ -97,4 +98,42 @@ def _topic(
         size=len(members),
         key_words=key_words,
         examples=[answers[i][1] for i in nearest],
+        members=tuple(answers[i][0] for i in members),
+    )
+
+
+def merged(found: list[Topic], links: Sequence[tuple[int, int]]) -> list[Topic]:
+    """The topics once a trainer's merges apply: each link (answer, answer) makes one topic
+    of the two holding them. Links to answers no longer there are left out, and links
+    applied in any order give the same topics, so two merges at once cannot disagree."""
+    owner = {answer: index for index, topic in enumerate(found) for answer in topic.members}
+    parent = list(range(len(found)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            index = parent[index]
+        return index
+
+    for one, other in links:
+        if one in owner and other in owner:
+            parent[root(owner[one])] = root(owner[other])
+    parts: dict[int, list[Topic]] = {}
+    for index, topic in enumerate(found):
+        parts.setdefault(root(index), []).append(topic)
+    joined = [_joined(part) for part in parts.values()]
+    return sorted(joined, key=lambda topic: (-topic.size, topic.anchor_id))
+
+
+def _joined(part: list[Topic]) -> Topic:
+    """Topics merged into one: the words and examples of the largest first."""
+    if len(part) == 1:
+        return part[0]
+    part = sorted(part, key=lambda topic: (-topic.size, topic.anchor_id))
+    words = list(dict.fromkeys(word for topic in part for word in topic.key_words))
+    return Topic(
+        anchor_id=min(topic.anchor_id for topic in part),
+        size=sum(topic.size for topic in part),
+        key_words=words[:KEY_WORDS],
+        examples=[example for topic in part for example in topic.examples][:EXAMPLES],
+        members=tuple(sorted(answer for topic in part for answer in topic.members)),
     )

@@ -16,10 +16,12 @@ from community.models.feedback import (
 )
 from community.models.flipped import (
     FlippedBlocker,
+    FlippedChange,
     FlippedPeer,
     FlippedProgress,
     FlippedQuestion,
     FlippedResource,
+    FlippedTopicMerge,
     FlippedTopicName,
     ResourceKind,
 )
@@ -123,10 +125,12 @@ __all__ = [
     "FeedbackReminder",
     "Flag",
     "FlippedBlocker",
+    "FlippedChange",
     "FlippedPeer",
     "FlippedProgress",
     "FlippedQuestion",
     "FlippedResource",
+    "FlippedTopicMerge",
     "FlippedTopicName",
     "HelpOffer",
     "HelpRequest",

@@ -116,3 +116,35 @@ class FlippedPeer(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     accepted: bool | None = None
     invited_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedTopicMerge(SQLModel, table=True):
+    """A trainer's merge of two topics of blocking points: the topic holding `answer_id`
+    joins the one holding `into_id`. Kept by answers, not by topic, because topics are
+    computed again with every answer while an answer keeps its id, even rewritten."""
+
+    __tablename__ = "flipped_topic_merge"
+    __table_args__ = (UniqueConstraint("session_id", "answer_id", "into_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    # No foreign keys: an answer may go with its author's account, and the merge with it.
+    answer_id: int
+    into_id: int
+    merged_by: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FlippedChange(SQLModel, table=True):
+    """ "You said, we did" for a capsule: what a trainer changed in the session because of
+    what learners said, shown to the session's learners. `said` keeps the topic's name as
+    it was (topics are computed again), empty when the change answers no topic."""
+
+    __tablename__ = "flipped_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    said: str = Field(default="", max_length=200)
+    body: str = Field(max_length=300)
+    created_by: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -16,15 +16,17 @@ import realtime
 from community import permissions
 from community.area import Area, Channel
 from community.errors import NotFound
-from community.flipped import board, capsule, peers, progress, questions
+from community.flipped import board, capsule, changes, peers, progress, questions
 from community.i18n import _
 from community.models import (
     CourseSession,
     FlippedBlocker,
+    FlippedChange,
     FlippedPeer,
     FlippedProgress,
     FlippedQuestion,
     FlippedResource,
+    FlippedTopicMerge,
     FlippedTopicName,
     User,
 )
@@ -62,13 +64,16 @@ async def capsule_page(request: Request, **extra: object) -> Response:
         blocker = await _blocker(session, user, found.session_id) if explores else None
         catalogue = await provider_skills(session, found.group.training.provider_id)
         talk = await _talk(session, user, found, explores)
+        noted = await changes.of_session(session, found.session_id)
+        seq = await realtime.last_seq(session, changes.channel(found.session_id))
     context = {**talk,
         "session": found.session, "group": found.group, "day": capsule.day_of(found.session),
         "items": items, "mine": mine, "blocker": blocker, "prepares": prepares,
         "explores": explores, "kind_options": capsule.kind_options(),
         "kind_label": capsule.kind_label, "choices_of": capsule.choices_of,
         "skill_options": [(str(s.id), s.name) for s in catalogue] if prepares else [],
-        "skill_names": {s.id: s.name for s in catalogue}, **extra,
+        "skill_names": {s.id: s.name for s in catalogue}, "changes": noted,
+        "changes_seq": seq, **extra,
     }  # fmt: skip
     if blocker and "values" not in extra:
         context["values"] = {"body": blocker}
@@ -178,6 +183,14 @@ async def _name(session: AsyncSession, user: User, request: Request, data: dict)
     await board.name_topic(session, user, _session_id(request), data)
 
 
+async def _merge(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await board.merge_topics(session, user, _session_id(request), data)
+
+
+async def _change(session: AsyncSession, user: User, request: Request, data: dict) -> None:
+    await changes.record(session, user, _session_id(request), data)
+
+
 async def board_page(request: Request, **extra: object) -> Response:
     user = signed_in(request)
     session_id = _session_id(request)
@@ -185,8 +198,13 @@ async def board_page(request: Request, **extra: object) -> Response:
         shown = await board.readable(session, user, session_id)
         seq = await realtime.last_seq(session, board.channel(session_id))
         talk = await _questions(session, session_id, "trainer")
+        noted = await changes.of_session(session, session_id)
     day = capsule.day_of(shown.place.session)
-    context: dict[str, Any] = {**board.context(shown, seq), **talk, "day": day, **extra}
+    context: dict[str, Any] = {
+        **board.context(shown, seq), **talk, "day": day,
+        "change_options": changes.topic_options(shown),
+        "changes": noted, **extra,
+    }  # fmt: skip
     status = 422 if "errors" in extra else 200
     return render(request, "flipped/board.html", context, status_code=status, block="board")
 
@@ -213,6 +231,11 @@ async def _hears_board(session: AsyncSession, user: User, session_id: int) -> bo
     return True  # else NotFound was raised
 
 
+async def _hears_changes(session: AsyncSession, user: User, session_id: int) -> bool:
+    await capsule.allowed(session, user, session_id, permissions.can_read_capsule_changes)
+    return True  # else NotFound was raised
+
+
 SESSION = "/sessions/{session_id:id}"
 RESOURCE = SESSION + "/capsule/resources/{resource_id:id}"
 
@@ -232,9 +255,12 @@ AREA = Area(
         Route(SESSION + "/capsule/questions/good", _write(_good), methods=["POST"]),
         Route(SESSION + "/readiness/peers", _write(_invite, "readiness"), methods=["POST"]),
         Route(SESSION + "/capsule/peer", _write(_respond), methods=["POST"]),
+        Route(SESSION + "/readiness/merges", _write(_merge, "readiness"), methods=["POST"]),
+        Route(SESSION + "/readiness/changes", _write(_change, "readiness"), methods=["POST"]),
     ],
     channels={
         "readiness": Channel(_hears_board),
+        "capsule": Channel(_hears_changes),
         "capsuleqa": Channel(questions.may_hear, role=questions.role),
     },
     notifications={
@@ -254,6 +280,9 @@ AREA = Area(
         permissions.can_moderate_capsule_questions,
         permissions.can_invite_peer_tutors,
         permissions.can_answer_peer_invitation,
+        permissions.can_merge_topics,
+        permissions.can_record_capsule_change,
+        permissions.can_read_capsule_changes,
     ],
     personal_data=(
         Holding(
@@ -334,6 +363,28 @@ AREA = Area(
             on_erase=OnErase.DELETE,
             recipients=members_of_the_space,
             exported=("session_id", "accepted", "invited_at"),
+        ),
+        Holding(
+            FlippedTopicMerge,
+            person=("merged_by",),
+            what=lambda: _("The topics of blocking points you merged."),
+            purpose=lambda: _("Reading the readiness board."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=trainers_of_the_group,
+            exported=("session_id", "created_at"),
+        ),
+        Holding(
+            FlippedChange,
+            person=("created_by",),
+            what=lambda: _("What you said you changed in a session because of its learners."),
+            purpose=lambda: _("Telling learners what changed because of what they said."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_space),
+            on_erase=OnErase.KEEP_AS_FORMER,
+            recipients=lambda: _("The learners and trainers of the group."),
+            exported=("session_id", "said", "body", "created_at"),
         ),
     ),
 )

@@ -1,8 +1,12 @@
 """Before the session at phone size: two learners explore the capsule and say what blocks
-them; the trainer's readiness board follows without a reload, and shows topics with verbatim
-examples once k learners answered (three did in the demo data, k is 5)."""
+them; the trainer's readiness board follows without a reload, shows topics once k learners
+answered (three did in the demo data, k is 5) and verbatim examples once a topic holds k
+answers, which merging topics can reach. The trainer renames a topic and tells the group what
+the session changes: a learner's open capsule shows it without a reload."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -12,6 +16,7 @@ from tests.e2e.test_boussole_pages import phone  # a phone-sized page, axe allow
 FIRST = "Étiqueter chaque champ"
 ANSWER_A = "Relier l'étiquette au champ avec for, je ne vois pas comment faire."
 ANSWER_B = "Annoncer les erreurs de saisie au lecteur d'écran reste flou pour moi."
+CHANGE = "Nous ouvrirons la séance par vos champs sans étiquette, à corriger ensemble."
 
 
 def open_capsule(browser, server, email: str):
@@ -38,6 +43,25 @@ def say_what_blocks(learner, text: str) -> None:
     learner.get_by_label("Votre réponse").fill(text)
     learner.get_by_role("button", name="Envoyer ma réponse").click()
     expect(learner.get_by_text("Réponse envoyée.")).to_be_visible()
+
+
+def merge_all(trainer) -> None:
+    """Topics under k answers show no example: merged into the first, they reach k."""
+    topics = trainer.locator("article.topic")
+    while topics.count() > 1:
+        count, last = topics.count(), topics.last
+        last.get_by_text("Fusionner avec un autre thème").click()
+        last.get_by_role("button", name="Fusionner", exact=True).click()
+        expect(topics).to_have_count(count - 1)
+
+
+def answer_anyway(learner, text: str) -> None:
+    """A first answer or a new one: the test may run after others that answered."""
+    learner.get_by_label("Votre réponse").fill(text)
+    # "Réponse envoyée." may already show: wait for this answer's own reply.
+    with learner.expect_response(lambda reply: reply.url.endswith("/capsule/blocking")):
+        learner.locator("#blocking").get_by_role("button").click()
+    expect(learner.get_by_label("Votre réponse")).to_have_value(text)
 
 
 def test_two_learners_prepare_and_the_board_follows_live_then_shows_topics(browser, server):
@@ -72,6 +96,7 @@ def test_two_learners_prepare_and_the_board_follows_live_then_shows_topics(brows
     expect(trainer.locator(".blocking-count")).to_have_text("5 apprenant·es sur 6 ont répondu.")
     expect(trainer.locator("article.topic").first).to_be_visible()
     expect(trainer.locator("article.topic h3").first).to_contain_text("À propos de")
+    merge_all(trainer)
     expect(
         trainer.locator("q", has_text=ANSWER_B).or_(trainer.locator("q", has_text=ANSWER_A)).first
     ).to_be_visible()
@@ -87,4 +112,38 @@ def test_two_learners_prepare_and_the_board_follows_live_then_shows_topics(brows
     assert_accessible(second)
     shot(second, "flipped-capsule-390")
     for page in (first, second, trainer):
+        page.context.close()
+
+
+def test_the_trainer_renames_a_topic_and_tells_the_group_what_changes_live(browser, server):
+    other = open_capsule(browser, server, "apprenant7@demo.test")
+    answer_anyway(other, ANSWER_A)
+    other.context.close()
+    learner = open_capsule(browser, server, "apprenant12@demo.test")
+    answer_anyway(learner, ANSWER_B)  # with the demo's three, k answers: topics show
+    learner.evaluate("window.notReloaded = true")
+
+    trainer = phone(browser, server)
+    sign_in(trainer, "formateur2@demo.test")
+    trainer.goto(
+        learner.url.removeprefix(server.url).split("#")[0].replace("/capsule", "/readiness")
+    )
+    topic = trainer.locator("article.topic").first
+    topic.get_by_text("Renommer ce thème").click()
+    topic.get_by_label("Nom du thème").fill("Champs et messages d'erreur")
+    topic.get_by_role("button", name="Renommer").click()
+    expect(trainer.locator("article.topic h3").first).to_have_text("Champs et messages d'erreur")
+
+    changes = trainer.locator("#changes")
+    changes.get_by_label("Ce que nous changeons").fill(CHANGE)
+    changes.get_by_role("button", name="Le dire aux apprenant·es").click()
+    expect(trainer.locator("#changes li", has_text=CHANGE)).to_be_visible()
+    assert_accessible(trainer)
+
+    note = learner.locator("[data-live-channel^='capsule:'] li", has_text=CHANGE)
+    expect(note).to_have_text(re.compile(f"Nous avons fait : {re.escape(CHANGE)}"))
+    assert learner.evaluate("window.notReloaded") is True
+    assert_accessible(learner)
+    shot(learner, "flipped-change-390")
+    for page in (learner, trainer):
         page.context.close()
