@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -152,6 +153,8 @@ class CSRFMiddleware:
                 body = await _read_body(receive)
             except HTTPException as exc:
                 return await self.refuse(scope, receive, send, exc.status_code)
+            except ClientDisconnect:
+                return  # nobody left to answer, and half a form is never handed on
             submitted = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [None])[0]
             receive = _replay(body, receive)
         expected = scope["state"]["visitor"].csrf_token
@@ -165,7 +168,7 @@ async def _read_body(receive: Receive) -> bytes:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            return b"".join(chunks)
+            raise ClientDisconnect
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)

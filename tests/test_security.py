@@ -9,12 +9,17 @@ import pytest
 from sqlmodel import col, func, select
 
 from community import throttle
-from community.models import User
+from community.models import JournalEntry, User
 from community.security import SECURITY_HEADERS
 from tests.conftest import make_client
 from tests.helpers import csrf_token, post_form, sign_in
 
 SIGNUP = {"email": "x@example.fr", "display_name": "X", "password": "une phrase secrète"}
+
+
+async def entries(db) -> int:
+    async with db.session() as session:
+        return (await session.exec(select(func.count()).select_from(JournalEntry))).one()
 
 
 async def users(db) -> int:
@@ -268,3 +273,45 @@ async def test_errors_never_show_a_stack_trace(settings):
     assert "Traceback" not in response.text
     assert "Un problème est survenu" in response.text
     assert response.headers["content-security-policy"]
+
+
+async def _post_then_leave(app, client, path: str, headers: dict[str, str], part: bytes) -> list:
+    """A POST whose browser sends part of its form, then goes away: what the app sent back."""
+    messages = [{"type": "http.request", "body": part, "more_body": True}]
+    sent: list = []
+
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        "headers": [(k.encode(), v.encode()) for k, v in {
+            "host": "testserver", "origin": "http://testserver", "cookie": cookie,
+            "content-type": "application/x-www-form-urlencoded", **headers,
+        }.items()],
+    }  # fmt: skip
+    await app(scope, receive, send)
+    return sent
+
+
+@pytest.mark.parametrize("token_in", ["form", "header"])
+async def test_a_form_cut_off_by_a_browser_leaving_writes_nothing_and_is_no_server_error(
+    app, client, db, demo_data, caplog, token_in
+):
+    await sign_in(client, "apprenant8@demo.test")
+    token = await csrf_token(client, "/journal")
+    before = await entries(db)
+    part = b"title=Une+situation+coup%C3%A9e&happened=La+moiti%C3%A9+d"
+    headers = {"x-csrf-token": token} if token_in == "header" else {}
+    if token_in == "form":
+        part = f"csrf_token={token}&".encode() + part
+    sent = await _post_then_leave(app, client, "/journal/entries", headers, part)
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] in ([], [400])
+    assert await entries(db) == before
+    assert "unhandled error" not in caplog.text

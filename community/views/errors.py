@@ -6,8 +6,8 @@ import logging
 import traceback
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from community.errors import Forbidden, NotFound, SignInRequired
@@ -67,6 +67,12 @@ async def sign_in_required(request: Request, exc: Exception) -> Response:
     return error_page(request, 404)
 
 
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The browser left while sending its form (a closed tab, a phone gone to sleep): the view
+    stopped at reading it, before writing anything; nobody reads this answer."""
+    return PlainTextResponse("", status_code=400)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     # This handler runs outside the other middleware, so it adds the headers itself.
     # The error is logged once, by the app (app.py), without its messages.
@@ -107,5 +113,6 @@ HANDLERS = {
     NotFound: not_found,
     Forbidden: forbidden,
     SignInRequired: sign_in_required,
+    ClientDisconnect: client_gone,
     Exception: server_error,
 }
