@@ -523,6 +523,12 @@ def can_prepare_pooling(user: User | None, facts: IterationFacts) -> bool:
     return teaches(user, facts)
 
 
+def can_pick_entry_to_discuss(user: User | None, facts: IterationFacts) -> bool:
+    """Which shared entries the session discusses, and in which order: the group's trainers,
+    never a learner."""
+    return teaches(user, facts)
+
+
 def can_validate_skill(user: User | None, facts: IterationFacts) -> bool:
     """A skill observed or validated from a shared entry: the trainers of the entry's group,
     never a learner."""

@@ -1,7 +1,8 @@
 """The demo's journal: work situations of learners of the flipped group, three of them shared
 for a pooling session in five days (one confirmed by a mentor, one commented by a peer, one
 with a photo of the phone's screen, and one skill of it validated by the trainer, so that it has
-evidence from all three sources), and one kept private."""
+evidence from all three sources; the trainer picked the first to discuss), and one kept
+private."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import storage, trainings
-from community.journal import entries, evidence, mentor, photos, pooling
+from community.journal import entries, evidence, mentor, photos, picks, pooling
 from community.models import CourseSession, Skill, User, utcnow
 from community.projects.photos import Upload
 from community.skill_map.common import provider_skills
@@ -106,6 +107,7 @@ async def load(db: AsyncSession, staff: User, trainer: User, iteration_id: int,
     db.add(link)
     number, body = COMMENT
     await pooling.comment(db, learners[number], first.id or 0, {"body": body})
+    await picks.pick(db, trainer, session.id or 0, {"entry_id": str(first.id)})
     skill, remark = VALIDATED
     await evidence.validate(db, trainer, first.id or 0, {
         "skill_id": str(_id(catalogue[skill])), "level": "validated",

@@ -1,7 +1,8 @@
 """Pooling at the training centre: a learner shares an entry with their group for a session;
 peers and trainers comment on it. The session's pooling region is the same for every reader:
 a write renders it once per language and pushes it to every open page. For the trainers,
-shared entries grouped by skill, and the skills most practised, counted from k learners."""
+shared entries grouped by skill, and the skills most practised, counted from k learners; the
+entries they picked to discuss come first, in their order."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import realtime
@@ -18,7 +19,15 @@ from community.errors import NotFound
 from community.flipped.capsule import Place  # a session and the reader's place in its group
 from community.i18n import _
 from community.journal import entries, mentor
-from community.models import CourseSession, JournalComment, JournalEntry, Skill, User, utcnow
+from community.models import (
+    CourseSession,
+    JournalComment,
+    JournalEntry,
+    JournalPick,
+    Skill,
+    User,
+    utcnow,
+)
 from community.reports.publication import threshold_of
 from community.templating import as_event, render_each
 from community.trainings.groups import IterationView
@@ -78,8 +87,37 @@ async def shared_in(db: AsyncSession, session_id: int) -> list[Shared]:
     ]
 
 
-def context(session: CourseSession, shared: list[Shared], live_seq: Any = "") -> dict[str, Any]:
-    return {"session": session, "shared": shared, "live_seq": live_seq, "oob": live_seq == ""}
+async def picked_in(db: AsyncSession, session_id: int) -> list[int]:
+    """The entries picked to discuss in the session, in their order."""
+    rows = await db.exec(
+        select(JournalPick.entry_id)
+        .where(JournalPick.session_id == session_id)
+        .order_by(col(JournalPick.position), col(JournalPick.id))
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """The session's shared entries: those picked to discuss, in their order, then the others."""
+
+    picked: list[Shared]
+    others: list[Shared]
+
+    @property
+    def count(self) -> int:
+        return len(self.picked) + len(self.others)
+
+
+async def pooled_in(db: AsyncSession, session_id: int) -> Pooled:
+    shared = await shared_in(db, session_id)
+    by_id = {item.entry.id: item for item in shared}
+    order = [i for i in await picked_in(db, session_id) if i in by_id]
+    return Pooled([by_id[i] for i in order], [i for i in shared if i.entry.id not in order])
+
+
+def context(session: CourseSession, pooled: Pooled, live_seq: Any = "") -> dict[str, Any]:
+    return {"session": session, "pooled": pooled, "live_seq": live_seq, "oob": live_seq == ""}
 
 
 async def changed(db: AsyncSession, session_id: int) -> None:
@@ -88,8 +126,8 @@ async def changed(db: AsyncSession, session_id: int) -> None:
 
     async def region() -> str:
         session = await db.get(CourseSession, session_id)
-        shared = await shared_in(db, session_id)
-        return as_event(render_each(TEMPLATE, "pooling", lambda: {"": context(session, shared)}))  # type: ignore[arg-type]
+        pooled = await pooled_in(db, session_id)
+        return as_event(render_each(TEMPLATE, "pooling", lambda: {"": context(session, pooled)}))  # type: ignore[arg-type]
 
     await realtime.append(db, channel(session_id), region)
 
@@ -108,6 +146,8 @@ async def share(db: AsyncSession, user: User, entry_id: int, data: Mapping[str, 
     if session is None or session.iteration_id != found.group.iteration_id:
         raise forms.FormError({"session_id": _("Choose one of the group's sessions.")}, dict(data))
     before = found.entry.shared_session_id
+    if before != session.id:
+        await _drop_picks(db, found.entry_id)
     found.entry.shared_session_id, found.entry.shared_at = session.id, utcnow()
     db.add(found.entry)
     await db.flush()
@@ -122,10 +162,16 @@ async def unshare(db: AsyncSession, user: User, entry_id: int) -> None:
     before = found.entry.shared_session_id
     if before is None:
         return
+    await _drop_picks(db, found.entry_id)
     found.entry.shared_session_id, found.entry.shared_at = None, None
     db.add(found.entry)
     await db.flush()
     await changed(db, before)
+
+
+async def _drop_picks(db: AsyncSession, entry_id: int) -> None:
+    """Unshared, or shared for another session, an entry is no longer picked to discuss."""
+    await db.exec(delete(JournalPick).where(col(JournalPick.entry_id) == entry_id))
 
 
 async def forget(db: AsyncSession, entry: JournalEntry) -> None:
@@ -163,6 +209,7 @@ class Preparation:
     k: int
     skills: list[BySkill]
     without_skill: list[Shared]
+    pooled: Pooled
 
     @property
     def most_practised(self) -> list[BySkill]:
@@ -177,7 +224,8 @@ async def preparation(db: AsyncSession, user: User, session_id: int) -> tuple[Pl
     if not permissions.can_prepare_pooling(user, found.group.facts):
         raise NotFound
     k = await threshold_of(db, found.group.training.provider_id)
-    shared = await shared_in(db, session_id)
+    pooled = await pooled_in(db, session_id)
+    shared = pooled.picked + pooled.others
     by_skill: dict[int, tuple[Skill, list[Shared]]] = {}
     for item in shared:
         for skill in item.skills:
@@ -186,4 +234,4 @@ async def preparation(db: AsyncSession, user: User, session_id: int) -> tuple[Pl
         BySkill(skill, items, len({i.entry.author_id for i in items}))
         for skill, items in sorted(by_skill.values(), key=lambda pair: pair[0].name)
     ]
-    return found, Preparation(k, skills, [i for i in shared if not i.skills])
+    return found, Preparation(k, skills, [i for i in shared if not i.skills], pooled)

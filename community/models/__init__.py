@@ -31,6 +31,7 @@ from community.models.journal import (
     JournalEntry,
     JournalEntrySkill,
     JournalPhoto,
+    JournalPick,
     MentorLink,
     SkillValidation,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "JournalEntry",
     "JournalEntrySkill",
     "JournalPhoto",
+    "JournalPick",
     "LearnerSkill",
     "LinkKind",
     "LinkOrigin",

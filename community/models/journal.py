@@ -1,7 +1,8 @@
 """After work (reverse work-study): a learner's journal of work situations, written along
 Gibbs' reflective cycle, the skills each one used, the links sent to a workplace mentor, and
-the comments peers leave on entries shared with the group for a session, and the skills a
-trainer of the group observed or validated from a shared entry."""
+the comments peers leave on entries shared with the group for a session, the entries its
+trainers picked to discuss there, and the skills a trainer of the group observed or validated
+from a shared entry."""
 
 from __future__ import annotations
 
@@ -76,6 +77,21 @@ class JournalComment(SQLModel, table=True):
     entry_id: int = Field(foreign_key="journal_entry.id", index=True, ondelete="CASCADE")
     author_id: int = Field(foreign_key="user.id", index=True)
     body: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class JournalPick(SQLModel, table=True):
+    """A shared entry the group's trainers picked to discuss in the session, at its place in
+    their order. Once per session and entry: two trainers picking it at once make one pick.
+    Who picked is not kept: the picks are the trainers' common plan."""
+
+    __tablename__ = "journal_pick"
+    __table_args__ = (UniqueConstraint("session_id", "entry_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="course_session.id", index=True)
+    entry_id: int = Field(foreign_key="journal_entry.id", index=True, ondelete="CASCADE")
+    position: int
     created_at: datetime = Field(default_factory=utcnow)
 
 

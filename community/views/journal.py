@@ -20,7 +20,7 @@ from community import forms, images, permissions
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
-from community.journal import debrief, dossier, entries, evidence, mentor, photos, pooling
+from community.journal import debrief, dossier, entries, evidence, mentor, photos, picks, pooling
 from community.models import (
     CourseSession,
     JournalComment,
@@ -327,21 +327,43 @@ async def pooling_page(request: Request) -> Response:
     session_id = _session_id(request)
     async with db(request).session() as session:
         found = await pooling.place(session, user, session_id)
-        shared = await pooling.shared_in(session, session_id)
+        pooled = await pooling.pooled_in(session, session_id)
         seq = await realtime.last_seq(session, pooling.channel(session_id))
     context = {
-        **pooling.context(found.session, shared, seq), "group": found.group,
+        **pooling.context(found.session, pooled, seq), "group": found.group,
         "prepares": permissions.can_prepare_pooling(user, found.group.facts),
     }  # fmt: skip
     return render(request, "journal/pooling.html", context, block="pooling")
 
 
-async def by_skill_page(request: Request) -> Response:
+async def by_skill_page(request: Request, **extra: Any) -> Response:
     user = signed_in(request)
     async with db(request).session() as session:
         found, prepared = await pooling.preparation(session, user, _session_id(request))
-    context = {"session": found.session, "group": found.group, "prepared": prepared}
-    return render(request, "journal/by_skill.html", context)
+    context = {"session": found.session, "group": found.group, "prepared": prepared, **extra}
+    status = 422 if "errors" in extra else 200
+    return render(request, "journal/by_skill.html", context, status_code=status)
+
+
+def _back(request: Request, data: dict) -> str:
+    """The page the trainer picked from: the view by skill, or the pooling page."""
+    skills = "/skills" if data.get("back") == "skills" else ""
+    return f"/sessions/{_session_id(request)}/pooling{skills}#picks"
+
+
+async def _pick(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    await picks.pick(session, user, _session_id(request), data)
+    return _back(request, data)
+
+
+async def _unpick(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    await picks.unpick(session, user, _session_id(request), _entry_id(request))
+    return _back(request, data)
+
+
+async def _move(session: AsyncSession, user: User, request: Request, data: dict) -> str:
+    await picks.move(session, user, _session_id(request), _entry_id(request), data)
+    return _back(request, data)
 
 
 async def evidence_page(request: Request) -> Response:
@@ -420,6 +442,7 @@ async def _hears_pooling(session: AsyncSession, user: User, session_id: int) -> 
 ENTRY = "/journal/entries/{entry_id:id}"
 PHOTO = ENTRY + "/photos/{key:token}"
 SESSION = "/sessions/{session_id:id}"
+PICK = SESSION + "/pooling/picks/{entry_id:id}"
 
 AREA = Area(
     "journal",
@@ -452,6 +475,9 @@ AREA = Area(
         Route("/mentor/{key:token}/photos/{photo:token}", mentor_photo, methods=["GET"]),
         Route(SESSION + "/pooling", pooling_page, methods=["GET"]),
         Route(SESSION + "/pooling/skills", by_skill_page, methods=["GET"]),
+        Route(SESSION + "/pooling/picks", _write(_pick, by_skill_page), methods=["POST"]),
+        Route(PICK + "/unpick", _write(_unpick, by_skill_page), methods=["POST"]),
+        Route(PICK + "/move", _write(_move, by_skill_page), methods=["POST"]),
     ],
     channels={"pooling": Channel(_hears_pooling)},
     nav=[NavEntry("/journal", lambda: _("Journal"), permissions.can_keep_journal, order=36)],
@@ -466,6 +492,7 @@ AREA = Area(
         permissions.can_read_pooling,
         permissions.can_comment_shared_entry,
         permissions.can_prepare_pooling,
+        permissions.can_pick_entry_to_discuss,
         permissions.can_validate_skill,
         permissions.can_read_skill_evidence,
         permissions.can_print_dossier,
