@@ -408,6 +408,9 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "prepare the pooling by skill": (
         permissions.can_prepare_pooling, {}, frozenset({"trainer of it"})
     ),
+    "pick a shared entry to discuss in the session": (
+        permissions.can_pick_entry_to_discuss, {}, frozenset({"trainer of it"})
+    ),
     "validate a skill from a shared entry": (
         permissions.can_validate_skill, {}, frozenset({"trainer of it"})
     ),
