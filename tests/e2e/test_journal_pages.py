@@ -126,3 +126,34 @@ def test_an_entry_written_offline_is_kept_then_sent_once_back_online(browser, se
     mine = learner.locator("ul.journal-entries li", has_text=title)
     expect(mine).to_have_count(1)
     expect(mine).to_contain_text("Privée")
+
+
+def test_a_trainers_pick_appears_on_a_learners_open_pooling_page(browser, server):
+    learner = phone(browser, server)
+    sign_in(learner, "apprenant7@demo.test")  # Inès shared the demo's picked entry
+    menu(learner).get_by_role("link", name="Journal").click()
+    learner.get_by_role("link", name="Un formulaire de contact refusé par l'audit").click()
+    learner.get_by_role("link", name="Mise en commun", exact=True).click()
+    expect(learner.get_by_role("heading", level=1)).to_have_text(f"Mise en commun : {TITLE}")
+    discussed = learner.locator("section.picked")
+    expect(discussed.get_by_role("heading", name="À discuter en séance")).to_be_visible()
+    expect(discussed).not_to_contain_text("Mise en page cassée sur téléphone")
+    learner.evaluate("window.notReloaded = true")
+
+    trainer = phone(browser, server)
+    sign_in(trainer, "formateur2@demo.test")
+    trainer.goto(learner.url.removeprefix(server.url))
+    trainer.get_by_role("button", name="Préparer la mise en commun par compétence").click()
+    trainer.get_by_role(
+        "button", name="Discuter de « Mise en page cassée sur téléphone » en séance"
+    ).first.click()
+    picks = trainer.locator("#picks ol.picks > li")
+    expect(picks.last).to_contain_text("Mise en page cassée sur téléphone")
+    assert_accessible(trainer)
+    shot(trainer, "journal-picks-390")
+
+    expect(discussed).to_contain_text("Mise en page cassée sur téléphone")
+    assert learner.evaluate("window.notReloaded") is True
+    assert_accessible(learner)
+    for page in (learner, trainer):
+        page.context.close()
