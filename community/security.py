@@ -37,7 +37,6 @@ SECURITY_HEADERS = {
 }
 
 
-
 def letting_in(policy: str, directive: str, *sources: str) -> str:
     """`policy` with `sources` added to one directive and to no other. A directive the policy
     leaves to `default-src 'self'` (media-src: a page's <video>) is written out as 'self'

@@ -341,8 +341,8 @@ async def test_a_video_address_over_http_or_not_an_mp4_or_webm_file_is_refused_w
         refused = await add_scene(client, video_url=url)
         assert refused.status_code == 422, url
         assert "se terminant par .mp4 ou .webm" in unescape(refused.text), url
-    poster_over_http = await add_scene(client, url="http://exemple.fr/poster.jpg",
-                                       video_url="https://video.exemple.fr/chambre.mp4")  # fmt: skip
+    video = "https://video.exemple.fr/chambre.mp4"
+    poster_over_http = await add_scene(client, url="http://exemple.fr/poster.jpg", video_url=video)
     assert poster_over_http.status_code == 422
     assert await scene_count(db) == 0
 

@@ -11,7 +11,7 @@
   var READY = [
     function () { return typeof pannellum !== "undefined"; },
     function () { return typeof videojs !== "undefined"; },
-    function () { return typeof videojs !== "undefined" && !!videojs.getLanguages().fr; },
+    function () { return typeof videojs !== "undefined" && !!videojs.options.languages.fr; },
     function () { return typeof videojs !== "undefined" && !!videojs.getPlugin("pannellum"); },
   ];
 
@@ -31,6 +31,9 @@
     var failed = words.failed;
     videojs(video, {
       language: document.documentElement.lang,
+      // The browser's own captions: otherwise Video.js fetches a caption parser from its
+      // CDN, which the Content-Security-Policy refuses (scripts from this origin only).
+      html5: { nativeTextTracks: true },
       plugins: {
         pannellum: {
           strings: {
