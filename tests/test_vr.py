@@ -283,3 +283,81 @@ async def test_a_practice_with_a_linked_picture_lets_that_origin_in_only(
     async with db.session() as session:
         assert (await session.exec(select(func.count()).select_from(VrPractice))).one() == 1
     await learner.aclose()
+
+
+async def scene_count(db) -> int:
+    async with db.session() as session:
+        return (await session.exec(select(func.count()).select_from(VrScene))).one()
+
+
+async def practise(app, scene: str, mode: str):
+    """A demo learner's practice of `scene` in `mode`: the page and the learner's client."""
+    learner = make_client(app)
+    await sign_in(learner, LEARNER)
+    started = await post_form(learner, scene + "/practices", {"mode": mode}, page=scene)
+    return await learner.get(started.headers["location"]), learner
+
+
+async def test_a_video_scene_plays_its_https_video_in_the_video_player_with_that_origin_let_in(
+    app, client, db, demo_data
+):
+    await sign_in(client, STAFF)
+    added = await add_scene(client, video_url="https://video.exemple.fr/360/chambre.webm")
+    assert added.status_code == 303, added.text
+    page, learner = await practise(app, added.headers["location"], "immersive")
+    html = unescape(page.text)
+    assert '<source src="https://video.exemple.fr/360/chambre.webm" type="video/webm">' in html
+    assert "data-vr-video" in html and "js/vr-video.js" in html and "video.core.novtt" in html
+    assert "data-panorama" not in html and "poster=" not in html
+    policy = page.headers["content-security-policy"]
+    assert policy.endswith("; media-src 'self' https://video.exemple.fr")
+    assert "script-src 'self';" in policy and "img-src 'self' data:;" in policy
+    assert "connect-src 'self';" in policy
+    await learner.aclose()
+
+
+async def test_a_picture_scene_loads_no_video_player_and_lets_no_media_origin_in(
+    app, client, db, demo_data
+):
+    page, learner = await practise(app, await a_scene(client), "immersive")
+    html = unescape(page.text)
+    assert "data-panorama=" in html
+    assert "vr-video" not in html and "video.core" not in html and "<video" not in html
+    assert "media-src" not in page.headers["content-security-policy"]
+    await learner.aclose()
+
+
+async def test_a_video_address_over_http_or_not_an_mp4_or_webm_file_is_refused_writing_nothing(
+    client, db, demo_data
+):
+    await sign_in(client, STAFF)
+    for url in (
+        "http://video.exemple.fr/chambre.mp4",
+        "https://video.exemple.fr/chambre.avi",
+        "https://video.exemple.fr/watch?v=chambre",
+        "javascript:alert(1)//.mp4",
+        "https://",
+    ):
+        refused = await add_scene(client, video_url=url)
+        assert refused.status_code == 422, url
+        assert "se terminant par .mp4 ou .webm" in unescape(refused.text), url
+    video = "https://video.exemple.fr/chambre.mp4"
+    poster_over_http = await add_scene(client, url="http://exemple.fr/poster.jpg", video_url=video)
+    assert poster_over_http.status_code == 422
+    assert await scene_count(db) == 0
+
+
+async def test_a_video_scenes_flat_version_shows_its_poster_and_description_without_the_video(
+    app, client, db, demo_data
+):
+    await sign_in(client, STAFF)
+    added = await add_scene(client, url="https://images.exemple.fr/poster.jpg",
+                            video_url="https://video.exemple.fr/chambre.mp4")  # fmt: skip
+    page, learner = await practise(app, added.headers["location"], "flat")
+    html = unescape(page.text)
+    assert 'class="vr-still" src="https://images.exemple.fr/poster.jpg"' in html
+    assert "Un lit, une fenêtre, une porte." in html and "<video" not in html
+    policy = page.headers["content-security-policy"]
+    assert "img-src 'self' data: https://images.exemple.fr;" in policy
+    assert "connect-src 'self';" in policy
+    await learner.aclose()

@@ -19,11 +19,17 @@ class PracticeMode(StrEnum):
 
 
 class VrScene(SQLModel, table=True):
-    """A 360° picture of the provider's catalogue, tagged by a skill: kept in media storage
-    (a cleaned upload) or at an https address; `description` is its text alternative."""
+    """A 360° picture or video of the provider's catalogue, tagged by a skill: the picture
+    kept in media storage (a cleaned upload) or at an https address; a video only at an https
+    address, its picture then an optional poster; `description` is its text alternative."""
 
     __tablename__ = "vr_scene"
-    __table_args__ = (CheckConstraint("(image_key = '') <> (image_url = '')", name="one_image"),)
+    __table_args__ = (
+        CheckConstraint(
+            "(image_key = '' OR image_url = '') AND (image_key || image_url || video_url) <> ''",
+            name="one_image",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     provider_id: int = Field(foreign_key="provider.id", index=True)
@@ -33,6 +39,7 @@ class VrScene(SQLModel, table=True):
     description: str = Field(max_length=1000)
     image_key: str = Field(default="", max_length=64)
     image_url: str = Field(default="", max_length=500)
+    video_url: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
 
 

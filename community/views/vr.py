@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community import images, permissions
+from community import images, permissions, security
 from community.area import Area, NavEntry
 from community.errors import NotFound
 from community.i18n import _
@@ -85,18 +85,28 @@ async def practice_page(request: Request, **extra: object) -> Response:
     async with db(request).session() as session:
         seen = await reach(session, user)
         done, scene = await practice.own(session, seen, request.path_params["practice_id"])
-    context = {"practice": done, "scene": scene, "picture": scenes.picture_address(scene), **extra}
+    context = {"practice": done, "scene": scene, "picture": scenes.picture_address(scene),
+               "video_type": scenes.video_type(scene.video_url), **extra}  # fmt: skip
     if "values" not in extra and done.debriefed_at:
         context["values"] = {"went_well": done.went_well, "do_differently": done.do_differently}
     status = 422 if "errors" in extra else 200
     response = render(request, "vr/practice.html", context, status_code=status)
-    origin = scenes.picture_origin(scene)
-    if origin:  # the picture at an https address: this page lets that one origin in
-        policy = SECURITY_HEADERS["content-security-policy"]
-        response.headers["content-security-policy"] = policy.replace(
-            "img-src 'self' data:", f"img-src 'self' data: blob: {origin}"
-        ).replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    response.headers["content-security-policy"] = _policy(scene)
     return response
+
+
+def _policy(scene: VrScene) -> str:
+    """The page's policy lets in the origins of the scene's linked picture or video only."""
+    policy = SECURITY_HEADERS["content-security-policy"]
+    picture = scenes.origin(scene.image_url)
+    if scene.video_url:
+        # The browser plays the video itself (media-src); a linked poster is only shown.
+        policy = security.letting_in(policy, "media-src", scenes.origin(scene.video_url))
+        return security.letting_in(policy, "img-src", picture) if picture else policy
+    if picture:  # Pannellum fetches the picture, then draws it from a blob: address
+        policy = security.letting_in(policy, "img-src", "blob:", picture)
+        policy = security.letting_in(policy, "connect-src", picture)
+    return policy
 
 
 async def picture(request: Request) -> Response:
@@ -222,7 +232,7 @@ AREA = Area(
             retention=Retention(as_long_as_the_space),
             on_erase=OnErase.KEEP_AS_FORMER,
             recipients=nobody_else,
-            exported=("title", "description", "image_url", "created_at"),
+            exported=("title", "description", "image_url", "video_url", "created_at"),
         ),
         Holding(
             VrComfort,

@@ -1,6 +1,7 @@
 """The demo's virtual reality: a 360° scene of the catalogue tagged "Premiers secours" (its
 picture drawn here, then kept as an upload is), two headsets with slots from tomorrow, one
-of them booked."""
+of them booked. No 360° video: one is only linked from an https video host, which a demo
+that works offline has not."""
 
 from __future__ import annotations
 

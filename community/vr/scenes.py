@@ -1,6 +1,8 @@
 """The provider's catalogue of 360° scenes, each tagged by a skill of its catalogue: the
 picture is a cleaned upload (content-checked, size-limited, without metadata) or an https
-address; its description is the text alternative every reader gets."""
+address; a video only an https address on the provider's video host (a video's metadata
+cannot be stripped here), its picture then an optional poster; its description is the text
+alternative every reader gets."""
 
 from __future__ import annotations
 
@@ -25,7 +27,10 @@ FIELDS = (
     forms.Text("title", max_length=120),
     forms.Text("description", max_length=1000, multiline=True),
     forms.Text("image_url", max_length=500, required=False),
+    forms.Text("video_url", max_length=500, required=False),
 )
+# The files every browser plays in a <video> element, by their address's ending.
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
 
 
 def https_link(raw: str) -> bool:
@@ -34,6 +39,12 @@ def https_link(raw: str) -> bool:
     except ValueError:
         return False
     return parts.scheme == "https" and bool(parts.hostname)
+
+
+def video_type(url: str) -> str:
+    """The media type of a video at `url`; empty for an address that is not a video file."""
+    path = urlsplit(url).path.lower()
+    return next((kind for end, kind in VIDEO_TYPES.items() if path.endswith(end)), "")
 
 
 async def add(
@@ -47,9 +58,7 @@ async def add(
     skill = await provider_skill(db, provider_id, data, "skill_id")
     values = forms.parse(data, *FIELDS)
     url = values.pop("image_url")
-    if upload is None and not https_link(url):
-        message = _("Send a 360° picture, or enter an address starting with https://.")
-        raise forms.FormError({FIELD: message}, data)
+    _check_addresses(url, values["video_url"], upload is not None, data)
     key = ""
     if upload is not None:
         key, url = await _keep(db, upload, data, media), ""
@@ -59,6 +68,17 @@ async def add(
     db.add(scene)
     await db.flush()
     return scene
+
+
+def _check_addresses(url: str, video: str, sent: bool, data: Mapping[str, str]) -> None:
+    """A picture is needed unless a video is given, when it is its poster; both addresses
+    https only, the video's an mp4 or webm file."""
+    if video and not (https_link(video) and video_type(video)):
+        message = _("Enter the video's address starting with https://, ending in .mp4 or .webm.")
+        raise forms.FormError({"video_url": message}, data)
+    if not sent and not https_link(url) and (url or not video):
+        message = _("Send a 360° picture, or enter an address starting with https://.")
+        raise forms.FormError({FIELD: message}, data)
 
 
 async def _keep(
@@ -96,12 +116,10 @@ async def scene(db: AsyncSession, seen: Reach, scene_id: int) -> tuple[VrScene, 
 
 
 def picture_address(found: VrScene) -> str:
+    """The picture's address; empty for a video without poster."""
     return f"/vr/scenes/{found.id}/picture" if found.image_key else found.image_url
 
 
-def picture_origin(found: VrScene) -> str:
-    """Where the picture comes from when it is not ours: the page lets it in, nothing else."""
-    if found.image_key:
-        return ""
-    parts = urlsplit(found.image_url)
-    return f"https://{parts.netloc}"
+def origin(url: str) -> str:
+    """Where a linked picture or video comes from: the page lets it in, nothing else."""
+    return f"https://{urlsplit(url).netloc}" if url else ""
