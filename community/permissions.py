@@ -741,11 +741,14 @@ def can_erase_account_of(user: User | None, holder: AccountHolder) -> bool:
 @dataclass(frozen=True)
 class DepartureFacts:
     """What decides access to a departure: the provider whose scheme it belongs to, whether
-    the viewer speaks for its company, whether they are a candidate proposed for it."""
+    the viewer speaks for its company, whether they are a candidate proposed for it, the
+    employee who leaves, or the replacement both sides accepted."""
 
     provider_id: int
     is_contact: bool = False
     is_candidate: bool = False
+    is_employee: bool = False
+    is_replacement: bool = False
 
 
 def is_company_contact(user: User | None) -> bool:
@@ -766,10 +769,42 @@ def can_declare_departure(user: User | None, is_contact: bool) -> bool:
     return is_company_contact(user) and is_contact
 
 
+def _is_learner(user: User | None) -> bool:
+    return user is not None and user.role == Role.LEARNER
+
+
 def can_view_departure(user: User | None, departure: DepartureFacts) -> bool:
+    """Its company, its coordinators, and the two people it is about: the employee who
+    leaves and the replacement once both sides accepted."""
+    if is_company_contact(user) and departure.is_contact:
+        return True
+    if _is_learner(user) and (departure.is_employee or departure.is_replacement):
+        return True
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_name_departing_employee(user: User | None, departure: DepartureFacts) -> bool:
+    """The company links its departure to the employee's account, or invites them."""
+    return is_company_contact(user) and departure.is_contact
+
+
+def can_write_handover(user: User | None, departure: DepartureFacts) -> bool:
+    """The handover is the departing employee's own words."""
+    return _is_learner(user) and departure.is_employee
+
+
+def can_read_handover(user: User | None, departure: DepartureFacts) -> bool:
+    """The replacement reads it only once both sides accepted them (is_replacement)."""
+    if _is_learner(user) and (departure.is_employee or departure.is_replacement):
+        return True
     if is_company_contact(user) and departure.is_contact:
         return True
     return can_coordinate_rotation(user, departure.provider_id)
+
+
+def can_log_handover_tutoring(user: User | None, departure: DepartureFacts) -> bool:
+    """The departing employee tutors their replacement and notes each session down."""
+    return can_write_handover(user, departure)
 
 
 def can_match_candidates(user: User | None, departure: DepartureFacts) -> bool:

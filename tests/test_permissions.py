@@ -78,6 +78,9 @@ MEMBER = permissions.ProjectPlace(joined=True, is_member=True)
 AUTHOR = permissions.ProjectPlace(is_author=True, joined=True, is_member=True, is_lead=True)
 SIGNED_IN = ALL - {"anonymous"}
 OTHER_DEPARTURE = permissions.DepartureFacts(OTHER_PROVIDER)
+# A departure asked about by the employee who leaves, or by the replacement both accepted.
+AS_EMPLOYEE = permissions.DepartureFacts(PROVIDER, is_employee=True)
+AS_REPLACEMENT = permissions.DepartureFacts(PROVIDER, is_replacement=True)
 ENROLLED_LEARNER = frozenset({"enrolled learner"})
 SEES_GROUP = TEACHING | ENROLLED_LEARNER
 
@@ -433,6 +436,37 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "view a departure": (permissions.can_view_departure, {}, STAFF | {"company contact"}),
     "view a departure of another provider": (
         permissions.can_view_departure, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+    ),
+    "view one's own departure as the employee who leaves": (
+        permissions.can_view_departure, {"departure": AS_EMPLOYEE}, STAFF | LEARNERS
+    ),
+    "view a departure as the accepted replacement": (
+        permissions.can_view_departure, {"departure": AS_REPLACEMENT}, STAFF | LEARNERS
+    ),
+    "name the departing employee": (
+        permissions.can_name_departing_employee, {}, frozenset({"company contact"})
+    ),
+    "name the employee of another provider's departure": (
+        permissions.can_name_departing_employee, {"departure": OTHER_DEPARTURE}, NOBODY
+    ),
+    "write a handover, not being the employee": (permissions.can_write_handover, {}, NOBODY),
+    "write one's handover as the employee": (
+        permissions.can_write_handover, {"departure": AS_EMPLOYEE}, LEARNERS
+    ),
+    "read a handover before being the accepted replacement": (
+        permissions.can_read_handover, {}, STAFF | {"company contact"}
+    ),
+    "read a handover as the accepted replacement": (
+        permissions.can_read_handover, {"departure": AS_REPLACEMENT}, STAFF | LEARNERS
+    ),
+    "read a handover of another provider": (
+        permissions.can_read_handover, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+    ),
+    "log tutoring, not being the employee": (
+        permissions.can_log_handover_tutoring, {}, NOBODY
+    ),
+    "log tutoring of one's replacement as the employee": (
+        permissions.can_log_handover_tutoring, {"departure": AS_EMPLOYEE}, LEARNERS
     ),
     "rank the pool for a departure": (permissions.can_match_candidates, {}, STAFF),
     "propose a candidate": (permissions.can_propose_candidate, {}, STAFF),

@@ -71,6 +71,16 @@ class Departure(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class Handover(SQLModel, table=True):
+    """What the departing employee leaves to their replacement: the post in their words."""
+
+    departure_id: int = Field(foreign_key="departure.id", primary_key=True)
+    tasks: str = Field(default="", max_length=2000)
+    contacts: str = Field(default="", max_length=2000)
+    tricks: str = Field(default="", max_length=2000)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class DepartureSkill(SQLModel, table=True):
     """A skill of the provider's catalogue that the post needs."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -113,26 +113,58 @@ async def invite(
     if not permissions.can_invite_company_contact(user, provider_id):
         raise NotFound
     values = forms.parse(data, *CONTACT_FIELDS)
-    contact = User(
+    contact = await new_account(db, values, Role.COMPANY, provider_id, passwords, data)
+    await attach(db, user, company, contact)
+    mail_link(
+        db,
+        contact,
+        "rotation-invite",
+        lambda url: _invitation(contact, company, url),
+        base_url,
+        mail_from,
+    )
+    return contact
+
+
+async def new_account(
+    db: AsyncSession,
+    values: Mapping[str, str],
+    role: Role,
+    provider_id: int,
+    passwords: Passwords,
+    data: Mapping[str, str],
+) -> User:
+    """An invited person's account, without a usable password until they choose theirs."""
+    person = User(
         email=values["email"],
         display_name=values["display_name"],
         # Nobody knows this password: the invited person chooses theirs through the link.
         password_hash=await passwords.hash(secrets.token_urlsafe(32)),
-        role=Role.COMPANY,
+        role=role,
         provider_id=provider_id,
     )
     try:
         async with db.begin_nested():
-            db.add(contact)
+            db.add(person)
     except IntegrityError:
         raise forms.FormError(
             {"email": _("This address already has an account: ask for another one.")}, data
         ) from None
-    await attach(db, user, company, contact)
-    token = tokens.issue(db, contact, tokens.RESET, INVITATION_LIFETIME)
+    return person
+
+
+def mail_link(
+    db: AsyncSession,
+    person: User,
+    kind: str,
+    letter: Callable[[str], Letter],
+    base_url: str,
+    mail_from: str,
+) -> None:
+    """The mail with the link to choose a password (a forgotten password's, valid longer)."""
+    token = tokens.issue(db, person, tokens.RESET, INVITATION_LIFETIME)
     url = f"{base_url}/password/reset/{token}"
-    queue(db, contact, "rotation-invite", lambda: _invitation(contact, company, url), mail_from)
-    return contact
+    queue(db, person, kind, lambda: letter(url), mail_from)
 
 
 async def attach(db: AsyncSession, user: User, company: RotationCompany, contact: User) -> None:

@@ -1,5 +1,6 @@
 """Demo data of job rotation: two partner companies, three departures at different stages
-(open, candidates proposed with one checklist item ticked, replacement found and ready), a
+(open, candidates proposed with one checklist item ticked, replacement found and ready, with
+the employee's handover and a tutoring session), a
 small pool, and past departures followed to their outcomes, made through the actions."""
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community.models import Proposal, Role, Skill, User
-from community.rotation import companies, departures, eligibility, outcomes, pool, proposals
+from community.rotation import (
+    companies,
+    departures,
+    eligibility,
+    handover,
+    outcomes,
+    pool,
+    proposals,
+)
 
 # (contact's address, name, company, sector)
 CONTACTS = [
@@ -53,6 +62,7 @@ DEPARTURES: list[dict[str, Any]] = [
     },
     {
         "employee_name": "Julie Faure",
+        "employee_email": "julie.faure@demo.test",
         "post_title": "Intégrateur·rice web",
         "tasks": "Maquettes en HTML et CSS, corrections d'accessibilité, mises en ligne.",
         "shift": "Journée",
@@ -84,6 +94,8 @@ async def load(
         }  # fmt: skip
         await pool.join(session, people[f"apprenant{number}@demo.test"], data)
     catalogue = {s.name: s.id for s in await session.exec(select(Skill))}
+    employee = await account("julie.faure@demo.test", "Julie Faure", Role.LEARNER)
+    groups = await departures.training_choices(session, staff.provider_id or 0)
     made = []
     for index, spec in enumerate(DEPARTURES):
         first, last = (today + timedelta(weeks=w) for w in spec["weeks"])
@@ -94,8 +106,11 @@ async def load(
             "training_hours": str(training), "replacement_hours": str(replacement),
             "skill_ids": ",".join(str(catalogue[name]) for name in spec["skills"]),
         }  # fmt: skip
+        if index == 2:  # the filled departure's training is a group of Ruche
+            data["iteration_id"] = groups[0][0]
         made.append(await departures.declare(session, contacts[0 if index < 2 else 1], data))
     await _stages(session, staff, people, contacts, [d.id or 0 for d in made])
+    await _handed_over(session, employee, made[2].id or 0, today)
     await history(session, staff, people, contacts, today)
 
 
@@ -117,6 +132,24 @@ async def _stages(session, staff, people, contacts, ids) -> None:
     await eligibility.tick(
         session, staff, first_item.id or 0, {"done_on": date.today().isoformat()}
     )
+
+
+async def _handed_over(session, employee: User, departure_id: int, today: date) -> None:
+    """The filled departure's employee left a handover and tutored their replacement once."""
+    await handover.write(session, employee, departure_id, HANDOVER)
+    skill = (await departures.skills_of(session, departure_id))[0]
+    session_data = {
+        "tutored_on": today.isoformat(), "duration": "90", "skill_id": str(skill.id),
+        "topic": "Mise en ligne d'une page et tests d'accessibilité",
+    }  # fmt: skip
+    await handover.log_tutoring(session, employee, departure_id, session_data)
+
+
+HANDOVER = {
+    "tasks": "Intégrer les maquettes reçues le lundi ; corriger les tickets d'accessibilité.",
+    "contacts": "Nadia Girard pour les priorités ; l'hébergeur pour les mises en ligne.",
+    "tricks": "Tester au clavier avant chaque mise en ligne ; maquettes dans le dossier partagé.",
+}
 
 
 # Past departures, so that the outcomes dashboard has something to show and something to

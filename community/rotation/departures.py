@@ -18,6 +18,7 @@ from community.models import (
     Departure,
     DepartureSkill,
     Iteration,
+    Proposal,
     Role,
     RotationCompany,
     Skill,
@@ -193,10 +194,25 @@ async def view_of(db: AsyncSession, user: User, departure_id: int) -> DepartureV
             )
         )
     ).first() is not None
-    facts = permissions.DepartureFacts(company.provider_id, is_contact=is_contact)
+    facts = permissions.DepartureFacts(
+        company.provider_id,
+        is_contact=is_contact,
+        is_employee=departure.employee_id == user.id,
+        is_replacement=await _replaces(db, departure_id, user),
+    )
     if permissions.can_view_departure(user, facts):
         return DepartureView(departure, company, facts, await skills_of(db, departure_id))
     raise NotFound
+
+
+async def _replaces(db: AsyncSession, departure_id: int, user: User) -> bool:
+    """Whether this person is the replacement both sides accepted."""
+    query = select(Proposal.id).where(
+        Proposal.departure_id == departure_id,
+        Proposal.candidate_id == user.id,
+        col(Proposal.both_accepted),
+    )
+    return (await db.exec(query)).first() is not None
 
 
 async def skills_of(db: AsyncSession, departure_id: int) -> list[Skill]:

@@ -26,12 +26,14 @@ from community.rotation import (
     companies,
     departures,
     eligibility,
+    handover,
     matching,
     outcomes,
     pool,
     proposals,
 )
 from community.rotation.departures import DepartureView, HourCheck
+from community.rotation.relay import Relay, relay
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Hub:
     proposed: list = field(default_factory=list)
     pool_size: int = 0
     due: list[outcomes.Due] = field(default_factory=list)
+    own: list[Departure] = field(default_factory=list)  # left for, or replaced in
 
 
 async def _lines(db: AsyncSession, listed: list[RotationCompany]) -> list[DepartureLine]:
@@ -93,6 +96,8 @@ async def hub(db: AsyncSession, user: User) -> Hub:
     elif permissions.can_join_rotation_pool(user):
         page.member = await pool.membership(db, user)
         page.proposed = await proposals.of_candidate(db, user)
+        ids = await handover.own_departures(db, user)
+        page.own = [d for d in [await db.get(Departure, i) for i in ids] if d is not None]
     return page
 
 
@@ -112,11 +117,17 @@ class DeparturePage:
     outcomes: dict[str, RotationOutcome]
     outcomes_due: list[str]  # the moments whose day has come and not recorded
     may_record_outcome: bool
+    relay: Relay
 
 
 async def departure_page(db: AsyncSession, user: User, departure_id: int) -> DeparturePage:
     view = await departures.view_of(db, user, departure_id)
     listed = await proposals.for_departure(db, departure_id)
+    if not permissions.can_decide_as_company(
+        user, view.facts
+    ) and not permissions.can_match_candidates(user, view.facts):
+        # The employee and the replacement see the replacement only, never the others.
+        listed = [(p, person) for p, person in listed if p.both_accepted]
     state = proposals.status(view, listed)
     may_propose = permissions.can_propose_candidate(user, view.facts)
     ranked: list[matching.Ranked] = []
@@ -141,6 +152,7 @@ async def departure_page(db: AsyncSession, user: User, departure_id: int) -> Dep
         sees_contact=sees,
         training_label=await _training_label(db, view.departure),
         **await _follow_up(db, user, view),
+        relay=await relay(db, user, view),
     )
 
 

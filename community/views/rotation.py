@@ -38,14 +38,17 @@ from community.rotation import (
     dashboard,
     departures,
     eligibility,
+    handover,
     live,
     outcomes,
     pages,
     pool,
     proposals,
+    timeline,
 )
 from community.rotation.usual_items import title as eligibility_title
 from community.templating import render
+from community.tutoring import choices
 from community.views import form_data, redirect, shows_errors_on, signed_in, transaction
 from community.views.mail import links_base
 from community.views.reports import csv_download
@@ -104,7 +107,13 @@ async def _departure(request: Request, departure_id: int, extra: dict[str, Any])
         page = await pages.departure_page(session, user, departure_id)
         seq = await realtime.last_seq(session, live.departure_channel(departure_id))
     status = 422 if "errors" in extra else 200
-    context = {"page": page, "live_seq": seq, **_follow_up_words(page), **extra}
+    context = {
+        "page": page,
+        "live_seq": seq,
+        **_follow_up_words(page),
+        **_tutoring_options(page),
+        **extra,
+    }
     return render(
         request, "rotation/departure.html", context, status_code=status, block="departure"
     )
@@ -122,6 +131,14 @@ def _follow_up_words(page: pages.DeparturePage) -> dict[str, Any]:
             "replacement": [(f.value, fates[f]()) for f in ReplacementFate],
             "employee": [(f.value, fates[f]()) for f in EmployeeFate],
         },
+    }
+
+
+def _tutoring_options(page: pages.DeparturePage) -> dict[str, Any]:
+    return {
+        "duration": timeline.duration,
+        "duration_options": choices.options(choices.Duration),
+        "tutoring_skills": [(str(skill.id), skill.name) for skill in page.view.skills],
     }
 
 
@@ -165,7 +182,7 @@ DepartureAct = Callable[[AsyncSession, User, int, dict[str, str]], Awaitable[obj
 
 
 def _on_departure(act: DepartureAct) -> Callable[[Request], Awaitable[Response]]:
-    """A coordinator's write about one departure, answered on its page."""
+    """A write about one departure, answered on its page."""
 
     @shows_errors_on(departure_page)
     async def endpoint(request: Request) -> Response:
@@ -185,6 +202,22 @@ mark_ready = _on_departure(
     lambda session, user, ident, _data: eligibility.mark_ready(session, user, ident)
 )
 record_outcome = _on_departure(outcomes.record)
+write_handover = _on_departure(handover.write)
+log_tutoring = _on_departure(handover.log_tutoring)
+
+
+@shows_errors_on(departure_page)
+async def name_employee(request: Request) -> Response:
+    user = signed_in(request)
+    departure_id = _ident(request, "departure_id")
+    data = await form_data(request)
+    inviting = handover.Inviting(
+        request.app.state.passwords, links_base(request), request.app.state.settings.mail_from
+    )
+    async with transaction(request) as session:
+        await handover.name_employee(session, user, departure_id, data, inviting)
+    _wake_mailer(request)
+    return redirect(f"/relais/departures/{departure_id}")
 
 
 @shows_errors_on(item_page)
@@ -326,6 +359,9 @@ AREA = Area(
         Route("/relais/checklist/{item_id:id}", tick_item, methods=["POST"]),
         Route("/relais/departures/{departure_id:id}/ready", mark_ready, methods=["POST"]),
         Route("/relais/departures/{departure_id:id}/outcomes", record_outcome, methods=["POST"]),
+        Route("/relais/departures/{departure_id:id}/employee", name_employee, methods=["POST"]),
+        Route("/relais/departures/{departure_id:id}/handover", write_handover, methods=["POST"]),
+        Route("/relais/departures/{departure_id:id}/tutoring", log_tutoring, methods=["POST"]),
         Route("/relais/outcomes", outcomes_page, methods=["GET"]),
         Route("/relais/outcomes.csv", outcomes_export, methods=["GET"]),
         Route("/relais/pool", join_pool, methods=["POST"]),
@@ -342,6 +378,10 @@ AREA = Area(
         permissions.can_invite_company_contact,
         permissions.can_declare_departure,
         permissions.can_view_departure,
+        permissions.can_name_departing_employee,
+        permissions.can_write_handover,
+        permissions.can_read_handover,
+        permissions.can_log_handover_tutoring,
         permissions.can_match_candidates,
         permissions.can_propose_candidate,
         permissions.can_decide_as_company,

@@ -1,6 +1,8 @@
 """Job rotation at phone size: a company contact declares a departure, the coordinator
-proposes a candidate from the ranked pool, the candidate and the company accept, each seeing
-the other's answer live; the candidate's address reaches the company once both accepted."""
+proposes two candidates from the ranked pool, one candidate and the company accept, each
+seeing the other's answer live; the candidate's address reaches the company once both
+accepted, and the other proposal can no longer be accepted. The departing employee notes a
+tutoring session with their replacement, which counts in their tutoring ledger."""
 
 from __future__ import annotations
 
@@ -58,11 +60,18 @@ def test_a_departure_is_declared_proposed_and_accepted_live_on_both_sides(browse
     expect(card).to_contain_text("Compétences : 1 sur 1.")
     assert_accessible(coordinator)
     card.get_by_role("button", name="Proposer à l'entreprise").click()
+    ranked = coordinator.get_by_role("region", name="Candidat·es du vivier")
+    expect(ranked.locator("article").filter(has_text=CANDIDATE)).to_have_count(0)
+    second = ranked.locator("article").first
+    other = second.get_by_role("heading").inner_text().split(" — ")[0]
+    second.get_by_role("button", name="Proposer à l'entreprise").click()
 
-    # The company sees the proposal come in without reloading, without the address yet.
+    # The company sees both proposals come in without reloading, without the addresses yet.
     proposal = company.locator("article[id^=proposal-]").filter(has_text=CANDIDATE)
     expect(proposal).to_contain_text("La personne candidate : pas encore de réponse")
     expect(proposal).not_to_contain_text("apprenant8@demo.test")
+    rival = company.locator("article[id^=proposal-]").filter(has_text=other)
+    expect(rival).to_contain_text("La personne candidate : pas encore de réponse")
 
     candidate = phone(browser, server)
     sign_in(candidate, "apprenant8@demo.test")
@@ -77,6 +86,7 @@ def test_a_departure_is_declared_proposed_and_accepted_live_on_both_sides(browse
     proposal.get_by_role("button", name="Accepter").click()
     expect(company.get_by_text("Remplaçant·e trouvé·e")).to_be_visible()
     expect(proposal.get_by_role("link", name="apprenant8@demo.test")).to_be_visible()
+    expect(rival.get_by_role("button", name="Accepter")).to_have_count(0)
     # The candidate's page hears the company's answer live too.
     expect(offer).to_contain_text("L'entreprise : acceptée")
     expect(offer).to_contain_text("Acceptation des deux côtés")
@@ -105,3 +115,24 @@ def test_the_coordinator_reads_the_outcomes_dashboard_on_a_phone(browser, server
     assert_accessible(coordinator)
     shot(coordinator, "rotation-outcomes-390")
     coordinator.context.close()
+
+
+def test_the_departing_employee_notes_a_tutoring_session_that_reaches_their_ledger(browser, server):
+    employee = phone(browser, server)
+    sign_in(employee, "julie.faure@demo.test")
+    menu(employee).get_by_role("link", name="Relais").click()
+    employee.get_by_role("link", name="Intégrateur·rice web").click()
+    journeys = employee.get_by_role("region", name="Les deux parcours")
+    expect(journeys).to_contain_text("Tutorat donné : 1 h 30")
+    tutoring = employee.get_by_role("region", name="Tutorat du ou de la remplaçant·e")
+    tutoring.get_by_label("Jour de la séance").fill(date.today().isoformat())
+    tutoring.get_by_label("Durée").select_option(label="1 h")
+    tutoring.get_by_label("Sujet").fill("Relecture des tickets ouverts")
+    tutoring.get_by_role("button", name="Noter la séance").click()
+    expect(tutoring).to_contain_text("Relecture des tickets ouverts")
+    expect(journeys).to_contain_text("Tutorat donné : 2 h 30")
+    assert_accessible(employee)
+    shot(employee, "rotation-tutoring-390")
+    employee.goto("/help")
+    expect(employee.locator(".ledger")).to_contain_text("Vous avez aidé 2 fois")
+    employee.context.close()
