@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from community.i18n import _
+from community.i18n import _, show_date
 from community.models import Departure, Handover, HelpRequest, Proposal
 
 
@@ -58,13 +58,13 @@ def employee(departure: Departure, handover: Handover | None, tutored: int, toda
                 _("Leaves for training"),
                 departure.starts_on,
                 today >= departure.starts_on,
-                _("Leave for training on %(day)s.", day=departure.starts_on.isoformat()),
+                _("Leave for training on %(day)s.", day=show_date(departure.starts_on)),
             ),
             Step(
                 _("Training ends, back at the post"),
                 departure.ends_on,
                 today > departure.ends_on,
-                _("Come back at the post after %(day)s.", day=departure.ends_on.isoformat()),
+                _("Come back at the post after %(day)s.", day=show_date(departure.ends_on)),
             ),
         ]
     )
@@ -99,13 +99,13 @@ def replacement(
                 _("Starts at the post"),
                 departure.starts_on,
                 accepted and today >= departure.starts_on,
-                _("Start at the post on %(day)s.", day=departure.starts_on.isoformat()),
+                _("Start at the post on %(day)s.", day=show_date(departure.starts_on)),
             ),
             Step(
                 _("Contract ends"),
                 departure.ends_on,
                 accepted and today > departure.ends_on,
-                _("The contract ends on %(day)s.", day=departure.ends_on.isoformat()),
+                _("The contract ends on %(day)s.", day=show_date(departure.ends_on)),
             ),
         ]
     )
