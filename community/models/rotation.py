@@ -75,6 +75,7 @@ class Handover(SQLModel, table=True):
     """What the departing employee leaves to their replacement: the post in their words."""
 
     departure_id: int = Field(foreign_key="departure.id", primary_key=True)
+    author_id: int = Field(foreign_key="user.id", index=True)  # the departing employee
     tasks: str = Field(default="", max_length=2000)
     contacts: str = Field(default="", max_length=2000)
     tricks: str = Field(default="", max_length=2000)

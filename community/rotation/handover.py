@@ -127,7 +127,9 @@ async def write(
     values = forms.parse(data, *HANDOVER_FIELDS)
     if not any(values.values()):
         raise forms.FormError({"tasks": _("Write at least one part of the handover.")}, data)
-    handover = await handover_of(db, departure_id) or Handover(departure_id=departure_id)
+    handover = await handover_of(db, departure_id) or Handover(
+        departure_id=departure_id, author_id=user.id or 0
+    )
     for name, text in values.items():
         setattr(handover, name, text)
     handover.updated_at = utcnow()

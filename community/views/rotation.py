@@ -21,6 +21,7 @@ from community.models import (
     Departure,
     EligibilityItem,
     EmployeeFate,
+    Handover,
     PoolMember,
     Proposal,
     ReplacementFate,
@@ -417,6 +418,17 @@ AREA = Area(
             on_erase=OnErase.KEEP_AS_FORMER,
             recipients=coordinators_and_company,
             exported=("post_title", "training_name", "starts_on", "ends_on", "created_at"),
+        ),
+        Holding(
+            Handover,
+            person=("author_id",),
+            what=lambda: _("The handover you wrote for your replacement."),
+            purpose=lambda: _("Passing the post on while you are in training."),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.KEEP_AS_FORMER,  # the replacement still needs the post's ways
+            recipients=coordinators_and_company,
+            exported=("departure_id", "tasks", "contacts", "tricks", "updated_at"),
         ),
         Holding(
             PoolMember,

@@ -21,13 +21,17 @@ def upgrade() -> None:
     op.create_table(
         "handover",
         sa.Column("departure_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("tasks", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("contacts", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("tricks", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["author_id"], ["user.id"]),
         sa.ForeignKeyConstraint(["departure_id"], ["departure.id"]),
         sa.PrimaryKeyConstraint("departure_id"),
     )
+    with op.batch_alter_table("handover", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_handover_author_id"), ["author_id"], unique=False)
 
 
 def downgrade() -> None:
