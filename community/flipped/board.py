@@ -221,6 +221,8 @@ async def merge_topics(db: AsyncSession, user: User, session_id: int, data: dict
     members = _members_of(await build(db, found), answer_id, into_id)
     if members is None:
         raise forms.FormError({"into_id": _("Choose another topic to merge with.")}, data)
+    if not members:
+        return
     rows = [
         {"session_id": found.session_id, "answer_id": member, "into_id": into_id,
          "merged_by": user.id, "created_at": utcnow()}
@@ -232,8 +234,11 @@ async def merge_topics(db: AsyncSession, user: User, session_id: int, data: dict
 
 
 def _members_of(shown: Board, answer_id: int, into_id: int) -> list[int] | None:
-    """The answers of the two topics holding these, or None unless two shown topics do."""
+    """The answers of the two topics holding these; none to link when one topic already holds
+    both (another trainer merged them a moment before); None unless shown topics hold them."""
     holding = [t.topic for t in shown.topics if {answer_id, into_id} & set(t.topic.members)]
+    if answer_id != into_id and len(holding) == 1 and into_id in holding[0].members:
+        return [] if answer_id in holding[0].members else None
     if len(holding) != 2:
         return None
     return sorted(member for topic in holding for member in topic.members)
