@@ -816,6 +816,11 @@ def can_propose_candidate(user: User | None, departure: DepartureFacts) -> bool:
     return can_coordinate_rotation(user, departure.provider_id)
 
 
+def can_choose_onboarding_group(user: User | None, departure: DepartureFacts) -> bool:
+    """The group the replacement is onboarded in is one of the provider's: its coordinators."""
+    return can_coordinate_rotation(user, departure.provider_id)
+
+
 def can_decide_as_company(user: User | None, departure: DepartureFacts) -> bool:
     return is_company_contact(user) and departure.is_contact
 

@@ -468,6 +468,14 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     "log tutoring of one's replacement as the employee": (
         permissions.can_log_handover_tutoring, {"departure": AS_EMPLOYEE}, LEARNERS
     ),
+    "choose the replacement's onboarding group": (
+        permissions.can_choose_onboarding_group, {}, STAFF
+    ),
+    "choose the onboarding group of another provider's departure": (
+        permissions.can_choose_onboarding_group,
+        {"departure": OTHER_DEPARTURE},
+        {"admin", "other staff"},
+    ),
     "rank the pool for a departure": (permissions.can_match_candidates, {}, STAFF),
     "propose a candidate": (permissions.can_propose_candidate, {}, STAFF),
     "propose for another provider's departure": (

@@ -62,6 +62,8 @@ class Departure(SQLModel, table=True):
     # The training: a group of Ruche, or one outside named here.
     iteration_id: int | None = Field(default=None, foreign_key="iteration.id")
     training_name: str = Field(default="", max_length=120)
+    # The replacement's onboarding: a group of the provider they are enrolled in once accepted.
+    onboarding_iteration_id: int | None = Field(default=None, foreign_key="iteration.id")
     starts_on: date
     ends_on: date
     training_hours: int  # per week, away from the post

@@ -1,6 +1,6 @@
 """Demo data of job rotation: two partner companies, three departures at different stages
 (open, candidates proposed with one checklist item ticked, replacement found and ready, with
-the employee's handover and a tutoring session), a
+the employee's handover, a tutoring session and the replacement's onboarding group), a
 small pool, and past departures followed to their outcomes, made through the actions."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from community.rotation import (
     departures,
     eligibility,
     handover,
+    onboarding,
     outcomes,
     pool,
     proposals,
@@ -109,6 +110,9 @@ async def load(
         if index == 2:  # the filled departure's training is a group of Ruche
             data["iteration_id"] = groups[0][0]
         made.append(await departures.declare(session, contacts[0 if index < 2 else 1], data))
+    # The replacement found for the third is onboarded in a group of its own, from acceptance.
+    onboarded = {"onboarding_iteration_id": groups[-1][0]}
+    await onboarding.choose(session, staff, made[2].id or 0, onboarded)
     await _stages(session, staff, people, contacts, [d.id or 0 for d in made])
     await _handed_over(session, employee, made[2].id or 0, today)
     await history(session, staff, people, contacts, today)

@@ -95,6 +95,17 @@ async def training_choices(db: AsyncSession, provider_id: int) -> list[tuple[str
     return [(str(it.id), f"{tr.title} · {it.name}") for it, tr in await db.exec(query)]
 
 
+async def iteration_label(db: AsyncSession, iteration_id: int) -> str | None:
+    """A group as the rotation names it: its training's title, then its own name."""
+    query = (
+        select(Training.title, Iteration.name)
+        .join(Iteration, col(Iteration.training_id) == Training.id)
+        .where(Iteration.id == iteration_id)
+    )
+    found = (await db.exec(query)).first()
+    return f"{found[0]} · {found[1]}" if found else None
+
+
 async def form_choices(db: AsyncSession, company: RotationCompany) -> dict:
     skills = await provider_skills(db, company.provider_id)
     return {

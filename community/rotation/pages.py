@@ -14,12 +14,10 @@ from community import permissions
 from community.models import (
     Departure,
     EligibilityItem,
-    Iteration,
     PoolMember,
     Proposal,
     RotationCompany,
     RotationOutcome,
-    Training,
     User,
 )
 from community.rotation import (
@@ -174,10 +172,5 @@ async def _training_label(db: AsyncSession, departure: Departure) -> str:
     """The training as the company named it, or the Ruche group it chose."""
     if departure.iteration_id is None:
         return departure.training_name
-    query = (
-        select(Training.title, Iteration.name)
-        .join(Iteration, col(Iteration.training_id) == Training.id)
-        .where(Iteration.id == departure.iteration_id)
-    )
-    found = (await db.exec(query)).first()
-    return f"{found[0]} · {found[1]}" if found else departure.training_name
+    found = await departures.iteration_label(db, departure.iteration_id)
+    return found or departure.training_name

@@ -25,7 +25,7 @@ from community.models import (
     User,
     utcnow,
 )
-from community.rotation import departures, live, matching
+from community.rotation import departures, live, matching, onboarding
 from community.rotation.departures import DepartureView
 
 DECISION = forms.Choice("decision", choices=(Decision.ACCEPTED, Decision.DECLINED))
@@ -132,6 +132,8 @@ async def decide(
             db.add(proposal)
     except IntegrityError:
         raise taken() from None
+    if proposal.both_accepted:
+        await onboarding.enrol_replacement(db, step.departure)
     await live.changed(db, proposal.departure_id, step.provider_id, proposal.candidate_id)
     return proposal
 

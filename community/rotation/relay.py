@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import permissions
 from community.models import Handover, HelpRequest, User
-from community.rotation import handover, timeline
+from community.rotation import departures, handover, onboarding, timeline
 from community.rotation.departures import DepartureView
 
 
@@ -25,6 +25,9 @@ class Relay:
     may_name_employee: bool
     may_write_handover: bool
     may_log_tutoring: bool
+    onboarding: onboarding.Group | None
+    onboarding_options: list[tuple[str, str]]  # empty to a reader who may not choose
+    may_choose_onboarding: bool
 
 
 async def relay(db: AsyncSession, user: User, view: DepartureView) -> Relay:
@@ -39,6 +42,9 @@ async def relay(db: AsyncSession, user: User, view: DepartureView) -> Relay:
     written = await handover.handover_of(db, departure_id)
     today = date.today()
     may_read = permissions.can_read_handover(user, view.facts)
+    may_choose = permissions.can_choose_onboarding_group(user, view.facts)
+    linked = may_choose or view.facts.is_replacement
+    group = await onboarding.group_of(db, departure, linked)
     return Relay(
         employee=await db.get(User, departure.employee_id) if departure.employee_id else None,
         replacement=person,
@@ -47,11 +53,19 @@ async def relay(db: AsyncSession, user: User, view: DepartureView) -> Relay:
         minutes=tutored,
         journeys=(
             timeline.employee(departure, written, tutored, today),
-            timeline.replacement(departure, proposal, tutored, today),
+            timeline.replacement(departure, proposal, tutored, today, group),
         ),
         may_name_employee=permissions.can_name_departing_employee(user, view.facts)
         and departure.employee_id is None,
         may_write_handover=permissions.can_write_handover(user, view.facts),
         may_log_tutoring=permissions.can_log_handover_tutoring(user, view.facts)
         and person is not None,
+        onboarding=group,
+        onboarding_options=await _options(db, view) if may_choose else [],
+        # Changed until both sides accept; once they did, only set if it was not.
+        may_choose_onboarding=may_choose and (person is None or group is None),
     )
+
+
+async def _options(db: AsyncSession, view: DepartureView) -> list[tuple[str, str]]:
+    return await departures.training_choices(db, view.company.provider_id)

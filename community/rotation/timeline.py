@@ -8,6 +8,7 @@ from datetime import date
 
 from community.i18n import _, show_date
 from community.models import Departure, Handover, HelpRequest, Proposal
+from community.rotation.onboarding import Group
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Step:
     day: date | None
     done: bool
     todo: str  # what is to be done, said while the step is the next one
+    group: Group | None = None  # the onboarding group the step names
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,30 @@ def employee(departure: Departure, handover: Handover | None, tutored: int, toda
     )
 
 
+def _onboarding(group: Group | None, tutored: int, today: date) -> Step:
+    """Tutoring by the employee and, once chosen, the onboarding group: the step is done
+    when both have begun."""
+    label = _("Onboarding: %(duration)s of tutoring received", duration=duration(tutored))
+    todo = _("Learn the post with the employee before they leave.")
+    if group is None:
+        return Step(label, None, tutored > 0, todo)
+    started = group.first_session is not None and group.first_session <= today
+    if group.first_session is None:
+        todo = _("Follow the onboarding group: its sessions are not planned yet.")
+    elif not started:
+        todo = _(
+            "Follow the onboarding group: its first session is on %(day)s.",
+            day=show_date(group.first_session),
+        )
+    return Step(label, group.first_session, tutored > 0 and started, todo, group)
+
+
 def replacement(
-    departure: Departure, chosen: Proposal | None, tutored: int, today: date
+    departure: Departure,
+    chosen: Proposal | None,
+    tutored: int,
+    today: date,
+    group: Group | None = None,
 ) -> Journey:
     accepted = chosen is not None and chosen.both_accepted
     decided = chosen.decided_at.date() if chosen and chosen.decided_at else None
@@ -89,12 +113,7 @@ def replacement(
                 accepted,
                 _("The company and the candidate accept."),
             ),
-            Step(
-                _("Onboarding: %(duration)s of tutoring received", duration=duration(tutored)),
-                None,
-                tutored > 0,
-                _("Learn the post with the employee before they leave."),
-            ),
+            _onboarding(group, tutored, today),
             Step(
                 _("Starts at the post"),
                 departure.starts_on,

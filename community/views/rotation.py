@@ -41,6 +41,7 @@ from community.rotation import (
     eligibility,
     handover,
     live,
+    onboarding,
     outcomes,
     pages,
     pool,
@@ -205,6 +206,7 @@ mark_ready = _on_departure(
 record_outcome = _on_departure(outcomes.record)
 write_handover = _on_departure(handover.write)
 log_tutoring = _on_departure(handover.log_tutoring)
+choose_onboarding = _on_departure(onboarding.choose)
 
 
 @shows_errors_on(departure_page)
@@ -363,6 +365,9 @@ AREA = Area(
         Route("/relais/departures/{departure_id:id}/employee", name_employee, methods=["POST"]),
         Route("/relais/departures/{departure_id:id}/handover", write_handover, methods=["POST"]),
         Route("/relais/departures/{departure_id:id}/tutoring", log_tutoring, methods=["POST"]),
+        Route(
+            "/relais/departures/{departure_id:id}/onboarding", choose_onboarding, methods=["POST"]
+        ),
         Route("/relais/outcomes", outcomes_page, methods=["GET"]),
         Route("/relais/outcomes.csv", outcomes_export, methods=["GET"]),
         Route("/relais/pool", join_pool, methods=["POST"]),
@@ -383,6 +388,7 @@ AREA = Area(
         permissions.can_write_handover,
         permissions.can_read_handover,
         permissions.can_log_handover_tutoring,
+        permissions.can_choose_onboarding_group,
         permissions.can_match_candidates,
         permissions.can_propose_candidate,
         permissions.can_decide_as_company,
