@@ -95,7 +95,7 @@ def replacement(
     chosen: Proposal | None,
     tutored: int,
     today: date,
-    group: Group | None = None,
+    group: Group | None,
 ) -> Journey:
     accepted = chosen is not None and chosen.both_accepted
     decided = chosen.decided_at.date() if chosen and chosen.decided_at else None
