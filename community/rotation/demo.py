@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community.models import Proposal, Role, Skill, User
+from community.models import Enrolment, Iteration, Proposal, Role, Skill, User
 from community.rotation import (
     companies,
     departures,
@@ -110,12 +110,24 @@ async def load(
         if index == 2:  # the filled departure's training is a group of Ruche
             data["iteration_id"] = groups[0][0]
         made.append(await departures.declare(session, contacts[0 if index < 2 else 1], data))
-    # The replacement found for the third is onboarded in a group of its own, from acceptance.
-    onboarded = {"onboarding_iteration_id": groups[-1][0]}
+    # The replacement found for the third is onboarded, from acceptance, in the group they
+    # already learn in: the demo's other groups keep the members their pages count.
+    onboarding_group = await _current_group(session, people["apprenant5@demo.test"], today)
+    onboarded = {"onboarding_iteration_id": str(onboarding_group)}
     await onboarding.choose(session, staff, made[2].id or 0, onboarded)
     await _stages(session, staff, people, contacts, [d.id or 0 for d in made])
     await _handed_over(session, employee, made[2].id or 0, today)
     await history(session, staff, people, contacts, today)
+
+
+async def _current_group(session: AsyncSession, learner: User, today: date) -> int:
+    query = (
+        select(Enrolment.iteration_id)
+        .join(Iteration, col(Iteration.id) == Enrolment.iteration_id)
+        .where(Enrolment.user_id == learner.id, Iteration.ends_on >= today)
+        .order_by(col(Iteration.starts_on))
+    )
+    return (await session.exec(query)).first() or 0
 
 
 async def _stages(session, staff, people, contacts, ids) -> None:
