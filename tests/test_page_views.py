@@ -31,13 +31,14 @@ async def test_help_page_views_at_once_expire_an_old_request_once(app, client, d
     asked = await ask(client, db)
     assert asked.status_code == 303
     async with db.session() as session:
-        request = (await session.exec(select(HelpRequest))).one()
+        mine = select(HelpRequest).join(User, col(User.id) == HelpRequest.requester_id)
+        request = (await session.exec(mine.where(User.email == "apprenant1@demo.test"))).one()
         request.expires_at = utcnow() - timedelta(minutes=1)
         session.add(request)
         await session.commit()
     assert await views_at_once(app, client.cookies["ruche"], "/help") == [200] * VIEWS
     async with db.session() as session:
-        assert (await session.exec(select(HelpRequest.status))).one() == "expired"
+        assert (await session.get(HelpRequest, request.id)).status == "expired"
 
 
 async def test_home_views_at_once_remind_of_a_session_once(app, client, db, demo_data):
