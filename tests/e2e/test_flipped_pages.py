@@ -131,7 +131,11 @@ def test_the_trainer_renames_a_topic_and_tells_the_group_what_changes_live(brows
     topic = trainer.locator("article.topic").first
     topic.get_by_text("Renommer ce thème").click()
     topic.get_by_label("Nom du thème").fill("Champs et messages d'erreur")
+    trainer.evaluate("window.beforeRename = document.querySelector('#changes textarea')")
     topic.get_by_role("button", name="Renommer").click()
+    # The rename's own push may rename the topic before its answer comes back and replaces
+    # the page: what is typed before that answer goes into a box about to be replaced.
+    trainer.wait_for_function("document.querySelector('#changes textarea') !== beforeRename")
     expect(trainer.locator("article.topic h3").first).to_have_text("Champs et messages d'erreur")
 
     changes = trainer.locator("#changes")
