@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import event
 from sqlmodel import select
 from starlette.applications import Starlette
 
@@ -38,24 +38,17 @@ SETTLE_S = 4
 @contextmanager
 def counting(app: Starlette) -> Iterator[list[str]]:
     """Every statement the app's engine runs while the block runs."""
-    with statements_on(app.state.db.engine.sync_engine) as statements:
-        yield statements
-
-
-@contextmanager
-def statements_on(target: Engine | Connection) -> Iterator[list[str]]:
-    """Every statement run on `target` while the block runs: an engine, or one connection
-    (what one session runs, without the app's background jobs that share the engine)."""
     statements: list[str] = []
+    engine = app.state.db.engine.sync_engine
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(target, "before_cursor_execute", seen)
+    event.listen(engine, "before_cursor_execute", seen)
     try:
         yield statements
     finally:
-        event.remove(target, "before_cursor_execute", seen)
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 async def signed_in(app: Starlette, email: str) -> httpx2.AsyncClient:

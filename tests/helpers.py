@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx2
+from sqlalchemy import event
+from starlette.applications import Starlette
 
 from community import accounts, trainings
 from community.accounts import Passwords
@@ -12,6 +17,26 @@ from community.demo import PASSWORD
 from community.models import Role, User
 
 TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+@contextmanager
+def own_statements(app: Starlette) -> Iterator[list[str]]:
+    """The statements this task runs while the block runs (a request served in-process runs in
+    the caller's task): not those of the app's jobs that share the engine, such as the mailer
+    or retention, whose ticks would otherwise land in the count at random."""
+    seen: list[str] = []
+    mine = asyncio.current_task()
+
+    def executed(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if asyncio.current_task() is mine:
+            seen.append(statement)
+
+    engine = app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
 
 
 async def csrf_token(client: httpx2.AsyncClient, path: str = "/") -> str:

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import col, func, select
 
 import realtime
@@ -32,7 +31,7 @@ from community.pathways.compass import compass as compass_of
 from community.pathways.group import learners_of
 from community.pathways.prerequisites import prerequisites
 from community.reports.publication import set_threshold
-from tests.helpers import learner_of_another_provider, post_form, sign_in
+from tests.helpers import learner_of_another_provider, own_statements, post_form, sign_in
 
 FIRST_AID = "Premiers secours"
 
@@ -138,28 +137,18 @@ async def test_evidence_of_the_helped_learner_says_who_helped_them(client, db, d
     assert f"<bdi>{FIRST_AID}</bdi> — en progrès" in text
 
 
-def _statements(app) -> list[str]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(app.state.db.engine.sync_engine, "before_cursor_execute", record)
-    return seen
-
-
 async def test_suggestions_off_shows_no_card_and_computes_none(app, client, db, demo_data):
     await sign_in(client, "apprenant1@demo.test")
-    statements = _statements(app)
-    await compass(client)
+    with own_statements(app) as statements:
+        await compass(client)
     assert any("card_shown" in s for s in statements)  # on: cards are computed and logged
     off = await post_form(client, "/boussole/suggestions", {"on": "0"}, page="/boussole")
     assert off.status_code == 303
     async with db.session() as session:
         await session.exec(CardShown.__table__.delete())  # type: ignore[attr-defined]
         await session.commit()
-    statements.clear()
-    text = await compass(client)
+    with own_statements(app) as statements:
+        text = await compass(client)
     assert "data-card=" not in text and "aucune carte" in text
     assert not [s for s in statements if "card_shown" in s or "project_role.slots" in s]
     async with db.session() as session:

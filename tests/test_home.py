@@ -3,12 +3,9 @@ state that says what to do, a bounded cost, and a nudge that brings an open home
 
 from __future__ import annotations
 
-import asyncio
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from community import notifications
@@ -28,7 +25,7 @@ from community.models import (
     utcnow,
 )
 from realtime.log import events
-from tests.helpers import post_form, sign_in, staff_of_another_provider
+from tests.helpers import own_statements, post_form, sign_in, staff_of_another_provider
 from tests.test_projects import as_person, launched
 from tests.test_tutoring import ask
 
@@ -249,36 +246,18 @@ async def test_staff_of_another_provider_read_only_empty_states(client, db, demo
 # --- cost ----------------------------------------------------------------------------------
 
 
-@contextmanager
-def statements(app):  # type: ignore[no-untyped-def]
-    """The statements this task runs: the page's, not those of the app's background jobs."""
-    seen: list[str] = []
-    mine = asyncio.current_task()
-
-    def executed(_conn, _cursor, statement: str, *_rest: object) -> None:  # type: ignore[no-untyped-def]
-        if asyncio.current_task() is mine:
-            seen.append(statement)
-
-    engine = app.state.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", executed)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", executed)
-
-
 async def test_the_home_costs_a_bounded_number_of_statements(app, client, db, demo_data):
     """Whatever is due, each block is one query: the count does not grow with the items."""
     await sign_in(client, "apprenant2@demo.test")
     await home(client)
-    with statements(app) as few:
+    with own_statements(app) as few:
         await home(client)
     amina = await user(db, "apprenant2@demo.test")
     async with db.session() as session:
         for n in range(12):
             await notifications.notify(session, amina.id or 0, "mention", f"P{n}", "/projects")
         await session.commit()
-    with statements(app) as many:
+    with own_statements(app) as many:
         await home(client)
     assert len(many) == len(few), set(many) ^ set(few)
     assert 5 < len(many) <= 20, many

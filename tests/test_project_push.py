@@ -9,7 +9,6 @@ import re
 import pytest
 from sqlmodel import col, select
 
-from bench.queries import statements_on
 from community import accounts, i18n, projects
 from community.models import User
 from community.projects import audience
@@ -18,7 +17,7 @@ from realtime import log as event_log
 from realtime.hub import envelope_for
 from realtime.variants import pick
 from tests import test_live
-from tests.helpers import post_form
+from tests.helpers import own_statements, post_form
 from tests.test_projects import as_person, first_message, last_message, launched
 
 # Who holds each role in the project `team` builds.
@@ -241,14 +240,10 @@ async def test_a_pushed_region_is_read_once_for_every_language_and_role(app, cli
     async with app.state.db.session() as session:
         user = (await session.exec(select(User).where(User.email == PEOPLE[audience.LEAD]))).one()
         view = await projects.project_view(session, user, project_id)
-        # This session's own statements: the app's jobs (the mailer, retention) share the engine.
-        connection = (await session.connection()).sync_connection
-        assert connection is not None
         for region, expected in reads.items():
-            with statements_on(connection) as statements:
+            with own_statements(app) as statements:
                 rendered = await variants(session, view, region)
             assert len(rendered) == len(i18n.LOCALES) * len(audience.ROLES)
-            # Counted on the session's connection: a region that reads, reads there.
             assert 0 < len(statements) <= expected or expected == 0 == len(statements), (
                 region,
                 statements,

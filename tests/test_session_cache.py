@@ -8,10 +8,8 @@ cache, and only Redis and the database between them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 from starlette.applications import Starlette
 
@@ -19,7 +17,7 @@ from community.app import create_app
 from community.models import Role, User
 from community.settings import Settings
 from tests.conftest import make_client, need
-from tests.helpers import post_form, sign_in
+from tests.helpers import own_statements, post_form, sign_in
 
 LEARNER = "apprenant1@demo.test"
 
@@ -73,17 +71,8 @@ async def test_a_changed_role_applies_in_another_process_at_once(app, client, ot
 async def test_a_known_session_costs_no_session_query(app, client, demo_data):
     await sign_in(client, LEARNER)
     await client.get("/")
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = app.state.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with own_statements(app) as statements:
         page = await client.get("/")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert "Amina" in page.text
     # Neither the session's row nor the person's (the only rows with a password hash).
     assert not [s for s in statements if "web_session" in s or "password_hash" in s]
