@@ -207,6 +207,41 @@ async def test_a_session_in_the_future_or_with_malformed_fields_is_refused_and_n
     assert await sessions(db) == counted
 
 
+async def test_a_training_outside_ruche_notes_tutoring_in_the_onboarding_group_or_says_why_not(
+    person, db
+):
+    departure = await departure_of(db, "Julie Faure")
+    onboarding = departure.onboarding_iteration_id
+    assert onboarding is not None
+    await _train_outside(db, departure.id, onboarding=None)
+    employee = await person(EMPLOYEE)
+    path = f"/relais/departures/{departure.id}/tutoring"
+    form = tutoring_form(await first_skill(db, departure.id), topic="Le planning des tournées")
+    counted = await sessions(db)
+    refused = await employee.post(path, **form)
+    assert refused.status_code == 422 and "ou l'intégration est un groupe" in unescape(refused.text)
+    assert await sessions(db) == counted
+    await _train_outside(db, departure.id, onboarding=onboarding)
+    assert (await employee.post(path, **form)).status_code == 303
+    async with db.session() as session:
+        noted = (
+            await session.exec(
+                select(HelpRequest).where(HelpRequest.description == "Le planning des tournées")
+            )
+        ).one()
+    assert noted.iteration_id == onboarding
+
+
+async def _train_outside(db, departure_id: int, onboarding: int | None) -> None:
+    """The employee's training becomes one outside Ruche; the onboarding group as given."""
+    async with db.session() as session:
+        departure = await session.get(Departure, departure_id)
+        departure.iteration_id, departure.training_name = None, "Titre professionnel ailleurs"
+        departure.onboarding_iteration_id = onboarding
+        session.add(departure)
+        await session.commit()
+
+
 async def test_only_the_employee_logs_tutoring_and_only_once_a_replacement_is_chosen(person, db):
     departure = await departure_of(db, "Julie Faure")
     form = tutoring_form(await first_skill(db, departure.id))

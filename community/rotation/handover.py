@@ -161,9 +161,17 @@ def _tutoring_errors(view: DepartureView, values: dict, skill_id: int | None) ->
             )
     if skill_id not in {skill.id for skill in view.skills}:
         errors["skill_id"] = _("Choose one of the options.")
-    if view.departure.iteration_id is None:
-        errors["skill_id"] = _("Tutoring is noted down once the training is a group of Ruche.")
+    if _group_of_tutoring(view) is None:
+        errors["skill_id"] = _(
+            "Tutoring is noted down once the training or the onboarding is a group of Ruche."
+        )
     return errors
+
+
+def _group_of_tutoring(view: DepartureView) -> int | None:
+    """The group a handover session is noted in: the employee's training when it is a group
+    of Ruche, else the replacement's onboarding (a training outside Ruche has no group)."""
+    return view.departure.iteration_id or view.departure.onboarding_iteration_id
 
 
 async def log_tutoring(
@@ -192,7 +200,7 @@ async def _record(
     at = datetime.combine(values["tutored_on"], time(12), tzinfo=UTC)
     request = HelpRequest(
         requester_id=learner.id or 0,
-        iteration_id=view.departure.iteration_id or 0,
+        iteration_id=_group_of_tutoring(view) or 0,
         skill_id=skill,
         description=values["topic"],
         urgency=Urgency.WEEK,
