@@ -262,7 +262,9 @@ async def load(
             await _project(session, people, current, project, today)
 
         async def account(email: str, name: str, role: Role) -> User:
-            return await _account(session, passwords, email, name, role, provider.id)
+            # A regional coordinator belongs to no provider: their region says which they run.
+            own = None if role == Role.COORDINATOR else provider.id
+            return await _account(session, passwords, email, name, role, own)
 
         await rotation_demo.load(session, staff, people, account, today)
         everyone = {n: people[learner_email(n)] for n in range(1, 13)}
@@ -347,6 +349,8 @@ async def print_summary(db: Database) -> None:
         print(f"  {email:<24} {name}")
     for email, name, company, _sector in rotation_demo.CONTACTS:
         print(f"  {email:<24} {name} ({company})")
+    email, name = rotation_demo.COORDINATOR
+    print(f"  {email:<24} {name} (regional coordinator, job rotation)")
     async with db.session() as session:
         today = datetime.now(DISPLAY_TIMEZONE).date()
         rows = await session.exec(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -749,19 +750,33 @@ class DepartureFacts:
     is_candidate: bool = False
     is_employee: bool = False
     is_replacement: bool = False
+    # The providers the viewer coordinates as a regional coordinator (none for anyone else).
+    region: frozenset[int] = frozenset()
 
 
 def is_company_contact(user: User | None) -> bool:
     return user is not None and user.role == Role.COMPANY
 
 
-def can_coordinate_rotation(user: User | None, provider_id: int) -> bool:
-    """The provider's staff run its rotation: companies, pool, matching, proposals."""
-    return is_provider_staff(user, provider_id)
+def can_coordinate_rotation(
+    user: User | None, provider_id: int, region: Collection[int] = ()
+) -> bool:
+    """The provider's staff run its rotation: companies, pool, matching, proposals; so does
+    a regional coordinator for each provider of their region (`region`, as given by an admin)."""
+    if is_provider_staff(user, provider_id):
+        return True
+    return user is not None and user.role == Role.COORDINATOR and provider_id in region
 
 
-def can_invite_company_contact(user: User | None, provider_id: int) -> bool:
-    return can_coordinate_rotation(user, provider_id)
+def can_appoint_regional_coordinator(user: User | None) -> bool:
+    """Who runs the rotation of several providers is decided above them: an admin."""
+    return user is not None and user.role == Role.ADMIN
+
+
+def can_invite_company_contact(
+    user: User | None, provider_id: int, region: Collection[int] = ()
+) -> bool:
+    return can_coordinate_rotation(user, provider_id, region)
 
 
 def can_declare_departure(user: User | None, is_contact: bool) -> bool:
@@ -780,7 +795,7 @@ def can_view_departure(user: User | None, departure: DepartureFacts) -> bool:
         return True
     if _is_learner(user) and (departure.is_employee or departure.is_replacement):
         return True
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_name_departing_employee(user: User | None, departure: DepartureFacts) -> bool:
@@ -799,7 +814,7 @@ def can_read_handover(user: User | None, departure: DepartureFacts) -> bool:
         return True
     if is_company_contact(user) and departure.is_contact:
         return True
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_log_handover_tutoring(user: User | None, departure: DepartureFacts) -> bool:
@@ -809,16 +824,16 @@ def can_log_handover_tutoring(user: User | None, departure: DepartureFacts) -> b
 
 def can_match_candidates(user: User | None, departure: DepartureFacts) -> bool:
     """The ranked pool, with each candidate's reasons: coordinators only."""
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_propose_candidate(user: User | None, departure: DepartureFacts) -> bool:
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_choose_onboarding_group(user: User | None, departure: DepartureFacts) -> bool:
     """The group the replacement is onboarded in is one of the provider's: its coordinators."""
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_decide_as_company(user: User | None, departure: DepartureFacts) -> bool:
@@ -831,7 +846,7 @@ def can_decide_as_candidate(user: User | None, departure: DepartureFacts) -> boo
 
 def can_see_candidate_contact(user: User | None, departure: DepartureFacts, both: bool) -> bool:
     """A candidate's address reaches the company only once both sides accepted."""
-    if can_coordinate_rotation(user, departure.provider_id):
+    if can_coordinate_rotation(user, departure.provider_id, departure.region):
         return True
     return both and can_decide_as_company(user, departure)
 
@@ -884,21 +899,23 @@ def can_cancel_headset_booking(user: User | None, booked_it: bool) -> bool:
 
 def can_keep_eligibility_checklist(user: User | None, departure: DepartureFacts) -> bool:
     """The coordinator checks eligibility: adds the checklist's items and ticks them."""
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_mark_departure_ready(user: User | None, departure: DepartureFacts) -> bool:
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
 def can_record_rotation_outcome(user: User | None, departure: DepartureFacts) -> bool:
     """What became of both people is said by the coordinator, who follows them."""
-    return can_coordinate_rotation(user, departure.provider_id)
+    return can_coordinate_rotation(user, departure.provider_id, departure.region)
 
 
-def can_read_rotation_outcomes(user: User | None, provider_id: int) -> bool:
+def can_read_rotation_outcomes(
+    user: User | None, provider_id: int, region: Collection[int] = ()
+) -> bool:
     """The outcomes dashboard of a provider's rotation: its coordinators and staff."""
-    return is_provider_staff(user, provider_id)
+    return can_coordinate_rotation(user, provider_id, region)
 
 
 def can_see_fitting_posts(user: User | None, in_pool: bool) -> bool:

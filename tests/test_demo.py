@@ -15,7 +15,7 @@ async def count(db, column) -> int:
 
 async def test_demo_data_matches_the_design(db, settings, capsys):
     await demo.run(settings)
-    assert await count(db, col(User.id)) == 19  # with job rotation's departing employee
+    assert await count(db, col(User.id)) == 20  # with job rotation's employee and coordinator
     assert await count(db, col(Training.id)) == 2
     assert await count(db, col(Iteration.id)) == 4
     async with db.session() as session:
@@ -30,7 +30,7 @@ async def test_demo_data_matches_the_design(db, settings, capsys):
     assert await count(db, col(Task.id)) == 5 and await count(db, col(Message.id)) == 5
 
     await demo.run(settings)  # a second run changes nothing
-    assert await count(db, col(User.id)) == 19  # with job rotation's departing employee
+    assert await count(db, col(User.id)) == 20  # with job rotation's employee and coordinator
     assert await count(db, col(Enrolment.id)) == 4 * 7
     out = capsys.readouterr().out
     assert "demo-ruche-2026" in out

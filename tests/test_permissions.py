@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,14 @@ PEOPLE: dict[str, tuple[User | None, str | None]] = {
     # Job rotation: the contact of the company a departure belongs to, and of another one.
     "company contact": (person(Role.COMPANY, PROVIDER), None),
     "other company contact": (person(Role.COMPANY, PROVIDER), None),
+    # A regional coordinator whose region holds the provider, and one whose region does not.
+    "regional coordinator": (person(Role.COORDINATOR), None),
+    "other region's coordinator": (person(Role.COORDINATOR), None),
+}
+# The providers each regional coordinator runs the rotation of (nobody else has a region).
+REGIONS = {
+    "regional coordinator": frozenset({PROVIDER, 3}),
+    "other region's coordinator": frozenset({OTHER_PROVIDER, 3}),
 }
 ALL = frozenset(PEOPLE)
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -44,6 +53,9 @@ LEARNERS = frozenset({"outsider learner", "enrolled learner"})
 STAFF = frozenset({"staff", "admin"})
 TEACHING = STAFF | {"trainer of it"}
 CURATORS = STAFF | {"trainer of it", "trainer, same provider"}
+# Who runs a provider's rotation, and who runs another provider's.
+COORDINATING = STAFF | {"regional coordinator"}
+COORDINATING_ELSEWHERE = frozenset({"admin", "other staff", "other region's coordinator"})
 
 
 def rotation_facts(who: str) -> dict[str, Any]:
@@ -61,13 +73,17 @@ def arguments(rule: Callable[..., bool], who: str, given: dict[str, Any]) -> dic
     it, its provider, and whatever the case fixes."""
     user, enrolment = PEOPLE[who]
     joined_at = given.get("joined_at") if enrolment else None
+    region = REGIONS.get(who, frozenset())
     known = {
         "user": user,
         "facts": permissions.IterationFacts(PROVIDER, enrolment, joined_at),
         "provider_id": PROVIDER,
+        "region": region,
         **rotation_facts(who),
         **given,
     }
+    # A departure is seen with the asker's region, whatever else the case fixes about it.
+    known["departure"] = dataclasses.replace(known["departure"], region=region)
     return {name: known[name] for name in inspect.signature(rule).parameters}
 
 
@@ -428,20 +444,23 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
     ),
     "print one's skills dossier": (permissions.can_print_dossier, {}, LEARNERS),
     # rotation
-    "run the rotation of the provider": (permissions.can_coordinate_rotation, {}, STAFF),
-    "invite a company contact": (permissions.can_invite_company_contact, {}, STAFF),
+    "appoint a regional coordinator": (
+        permissions.can_appoint_regional_coordinator, {}, frozenset({"admin"})
+    ),
+    "run the rotation of the provider": (permissions.can_coordinate_rotation, {}, COORDINATING),
+    "invite a company contact": (permissions.can_invite_company_contact, {}, COORDINATING),
     "declare a departure of one's company": (
         permissions.can_declare_departure, {}, frozenset({"company contact"})
     ),
-    "view a departure": (permissions.can_view_departure, {}, STAFF | {"company contact"}),
+    "view a departure": (permissions.can_view_departure, {}, COORDINATING | {"company contact"}),
     "view a departure of another provider": (
-        permissions.can_view_departure, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+        permissions.can_view_departure, {"departure": OTHER_DEPARTURE}, COORDINATING_ELSEWHERE
     ),
     "view one's own departure as the employee who leaves": (
-        permissions.can_view_departure, {"departure": AS_EMPLOYEE}, STAFF | LEARNERS
+        permissions.can_view_departure, {"departure": AS_EMPLOYEE}, COORDINATING | LEARNERS
     ),
     "view a departure as the accepted replacement": (
-        permissions.can_view_departure, {"departure": AS_REPLACEMENT}, STAFF | LEARNERS
+        permissions.can_view_departure, {"departure": AS_REPLACEMENT}, COORDINATING | LEARNERS
     ),
     "name the departing employee": (
         permissions.can_name_departing_employee, {}, frozenset({"company contact"})
@@ -454,13 +473,13 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         permissions.can_write_handover, {"departure": AS_EMPLOYEE}, LEARNERS
     ),
     "read a handover before being the accepted replacement": (
-        permissions.can_read_handover, {}, STAFF | {"company contact"}
+        permissions.can_read_handover, {}, COORDINATING | {"company contact"}
     ),
     "read a handover as the accepted replacement": (
-        permissions.can_read_handover, {"departure": AS_REPLACEMENT}, STAFF | LEARNERS
+        permissions.can_read_handover, {"departure": AS_REPLACEMENT}, COORDINATING | LEARNERS
     ),
     "read a handover of another provider": (
-        permissions.can_read_handover, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+        permissions.can_read_handover, {"departure": OTHER_DEPARTURE}, COORDINATING_ELSEWHERE
     ),
     "log tutoring, not being the employee": (
         permissions.can_log_handover_tutoring, {}, NOBODY
@@ -469,17 +488,17 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         permissions.can_log_handover_tutoring, {"departure": AS_EMPLOYEE}, LEARNERS
     ),
     "choose the replacement's onboarding group": (
-        permissions.can_choose_onboarding_group, {}, STAFF
+        permissions.can_choose_onboarding_group, {}, COORDINATING
     ),
     "choose the onboarding group of another provider's departure": (
         permissions.can_choose_onboarding_group,
         {"departure": OTHER_DEPARTURE},
-        {"admin", "other staff"},
+        COORDINATING_ELSEWHERE,
     ),
-    "rank the pool for a departure": (permissions.can_match_candidates, {}, STAFF),
-    "propose a candidate": (permissions.can_propose_candidate, {}, STAFF),
+    "rank the pool for a departure": (permissions.can_match_candidates, {}, COORDINATING),
+    "propose a candidate": (permissions.can_propose_candidate, {}, COORDINATING),
     "propose for another provider's departure": (
-        permissions.can_propose_candidate, {"departure": OTHER_DEPARTURE}, {"admin", "other staff"}
+        permissions.can_propose_candidate, {"departure": OTHER_DEPARTURE}, COORDINATING_ELSEWHERE
     ),
     "accept or decline a candidate": (
         permissions.can_decide_as_company, {}, frozenset({"company contact"})
@@ -488,36 +507,36 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         permissions.can_decide_as_candidate, {}, ENROLLED_LEARNER
     ),
     "see a candidate's address before both accepted": (
-        permissions.can_see_candidate_contact, {"both": False}, STAFF
+        permissions.can_see_candidate_contact, {"both": False}, COORDINATING
     ),
     "see a candidate's address once both accepted": (
-        permissions.can_see_candidate_contact, {"both": True}, STAFF | {"company contact"}
+        permissions.can_see_candidate_contact, {"both": True}, COORDINATING | {"company contact"}
     ),
     "join the rotation pool": (permissions.can_join_rotation_pool, {}, LEARNERS),
     "leave the rotation pool": (permissions.can_leave_rotation_pool, {}, LEARNERS),
     "add to or tick a departure's eligibility checklist": (
-        permissions.can_keep_eligibility_checklist, {}, STAFF
+        permissions.can_keep_eligibility_checklist, {}, COORDINATING
     ),
     "keep another provider's eligibility checklist": (
         permissions.can_keep_eligibility_checklist,
         {"departure": OTHER_DEPARTURE},
-        {"admin", "other staff"},
+        COORDINATING_ELSEWHERE,
     ),
-    "mark a departure ready": (permissions.can_mark_departure_ready, {}, STAFF),
+    "mark a departure ready": (permissions.can_mark_departure_ready, {}, COORDINATING),
     "mark another provider's departure ready": (
         permissions.can_mark_departure_ready,
         {"departure": OTHER_DEPARTURE},
-        {"admin", "other staff"},
+        COORDINATING_ELSEWHERE,
     ),
     "record what became of a replacement and an employee": (
-        permissions.can_record_rotation_outcome, {}, STAFF
+        permissions.can_record_rotation_outcome, {}, COORDINATING
     ),
     "record an outcome of another provider's departure": (
         permissions.can_record_rotation_outcome,
         {"departure": OTHER_DEPARTURE},
-        {"admin", "other staff"},
+        COORDINATING_ELSEWHERE,
     ),
-    "read the rotation's outcomes dashboard": (permissions.can_read_rotation_outcomes, {}, STAFF),
+    "read the rotation's outcomes dashboard": (permissions.can_read_rotation_outcomes, {}, COORDINATING),
     "see the posts that fit one's job, in the pool": (
         permissions.can_see_fitting_posts, {"in_pool": True}, LEARNERS
     ),

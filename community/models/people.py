@@ -17,6 +17,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     # Speaks for a partner company of job rotation (community/rotation), invited by staff.
     COMPANY = "company"
+    # Runs the job rotation of several providers of a region (RegionCoordinator), set by an
+    # admin; sees nothing else of those providers.
+    COORDINATOR = "coordinator"
 
 
 class Provider(SQLModel, table=True):

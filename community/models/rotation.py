@@ -32,6 +32,17 @@ class RotationCompany(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class RegionCoordinator(SQLModel, table=True):
+    """A provider whose rotation a regional coordinator runs: one row per provider of the
+    region they were given (a provider's own staff need none)."""
+
+    __tablename__ = "region_coordinator"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class CompanyContact(SQLModel, table=True):
     """The account of a person who speaks for a company (one company per account)."""
 

@@ -18,6 +18,7 @@ from community.mail import tokens
 from community.mail.letter import Letter
 from community.mail.sender import queue
 from community.models import CompanyContact, Role, RotationCompany, User
+from community.rotation import region
 
 COMPANY_FIELDS = (
     forms.Text("name", max_length=120),
@@ -28,12 +29,13 @@ CONTACT_FIELDS = (forms.Text("display_name", max_length=80), forms.Email("email"
 INVITATION_LIFETIME = timedelta(days=7)
 
 
-def coordinated_provider(user: User) -> int:
-    """The provider whose rotation this person runs; to anyone else it is not there."""
-    provider_id = user.provider_id
-    if provider_id is None or not permissions.can_coordinate_rotation(user, provider_id):
+async def coordinated_provider(db: AsyncSession, user: User, asked: str | None) -> int:
+    """The provider whose rotation this person runs (the one asked for, for a regional
+    coordinator); to anyone else it is not there."""
+    provider = await region.chosen(db, user, asked)
+    if provider is None or provider.id is None:
         raise NotFound
-    return provider_id
+    return provider.id
 
 
 async def companies(db: AsyncSession, provider_id: int) -> list[RotationCompany]:
@@ -56,9 +58,7 @@ async def contacts(db: AsyncSession, company_ids: list[int]) -> dict[int, list[U
 
 
 async def create(db: AsyncSession, user: User, data: Mapping[str, str]) -> RotationCompany:
-    provider_id = coordinated_provider(user)
-    if not permissions.can_invite_company_contact(user, provider_id):
-        raise NotFound
+    provider_id = await coordinated_provider(db, user, data.get("provider_id"))
     values = forms.parse(data, *COMPANY_FIELDS)
     company = RotationCompany(provider_id=provider_id, **values)
     try:
@@ -66,15 +66,6 @@ async def create(db: AsyncSession, user: User, data: Mapping[str, str]) -> Rotat
             db.add(company)
     except IntegrityError:
         raise forms.FormError({"name": _("This company is already a partner.")}, data) from None
-    return company
-
-
-async def company_of_provider(
-    db: AsyncSession, provider_id: int, company_id: int
-) -> RotationCompany:
-    company = await db.get(RotationCompany, company_id)
-    if company is None or company.provider_id != provider_id:
-        raise NotFound
     return company
 
 
@@ -108,12 +99,14 @@ async def invite(
 ) -> User:
     """A company contact's account, without a usable password, and a mail with the link to
     choose one (the link of a forgotten password, valid longer)."""
-    provider_id = coordinated_provider(user)
-    company = await company_of_provider(db, provider_id, company_id)
-    if not permissions.can_invite_company_contact(user, provider_id):
+    company = await db.get(RotationCompany, company_id)
+    allowed = await region.region_of(db, user)
+    if company is None or not permissions.can_invite_company_contact(
+        user, company.provider_id, allowed
+    ):
         raise NotFound
     values = forms.parse(data, *CONTACT_FIELDS)
-    contact = await new_account(db, values, Role.COMPANY, provider_id, passwords, data)
+    contact = await new_account(db, values, Role.COMPANY, company.provider_id, passwords, data)
     await attach(db, user, company, contact)
     mail_link(
         db,
@@ -130,7 +123,7 @@ async def new_account(
     db: AsyncSession,
     values: Mapping[str, str],
     role: Role,
-    provider_id: int,
+    provider_id: int | None,
     passwords: Passwords,
     data: Mapping[str, str],
 ) -> User:
@@ -169,7 +162,8 @@ def mail_link(
 
 async def attach(db: AsyncSession, user: User, company: RotationCompany, contact: User) -> None:
     """The account speaks for the company from now on."""
-    if not permissions.can_invite_company_contact(user, company.provider_id):
+    allowed = await region.region_of(db, user)
+    if not permissions.can_invite_company_contact(user, company.provider_id, allowed):
         raise NotFound
     assert contact.id is not None and contact.role == Role.COMPANY
     db.add(CompanyContact(company_id=company.id or 0, user_id=contact.id))

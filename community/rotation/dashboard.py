@@ -26,7 +26,7 @@ from community.models import Departure, OutcomeMoment, RotationCompany, User
 from community.reports import exports as report_exports
 from community.reports.publication import threshold_of
 from community.reports.summaries import shown, threshold
-from community.rotation import departures, outcomes
+from community.rotation import departures, outcomes, region
 
 CUTS = ("company", "sector", "quarter")
 FATE_KEYS = tuple(outcomes.FATES)
@@ -135,11 +135,15 @@ def _fact(departure: Departure, company: RotationCompany, replaced: bool, done: 
     )
 
 
-async def dashboard(db: AsyncSession, user: User) -> Dashboard:
-    provider_id = user.provider_id
-    if provider_id is None or not permissions.can_read_rotation_outcomes(user, provider_id):
+async def dashboard(db: AsyncSession, user: User, asked: str | None = None) -> Dashboard:
+    """`asked`: the provider a regional coordinator chose among those of their region."""
+    provider = await region.chosen(db, user, asked)
+    allowed = await region.region_of(db, user)
+    if provider is None or provider.id is None:
         raise NotFound
-    return build(await facts_of(db, provider_id), await threshold_of(db, provider_id))
+    if not permissions.can_read_rotation_outcomes(user, provider.id, allowed):
+        raise NotFound
+    return build(await facts_of(db, provider.id), await threshold_of(db, provider.id))
 
 
 def cut_names() -> dict[str, str]:

@@ -12,7 +12,16 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community.models import Enrolment, Iteration, Proposal, Role, Skill, User
+from community import trainings
+from community.models import (
+    Enrolment,
+    Iteration,
+    Proposal,
+    RegionCoordinator,
+    Role,
+    Skill,
+    User,
+)
 from community.rotation import (
     companies,
     departures,
@@ -29,6 +38,9 @@ CONTACTS = [
     ("entreprise1@demo.test", "Marc Lefèvre", "Aide à domicile du Rhône", "Aide à la personne"),
     ("entreprise2@demo.test", "Nadia Girard", "Agence web Canut", "Numérique"),
 ]
+# A regional coordinator runs the rotation of the demo's provider and of a partner one.
+COORDINATOR = ("coordination@demo.test", "Hélène Garnier")
+PARTNER_PROVIDER = "Organisme Partenaire Isère"
 # (learner number, skills in their words, postcode, km, hours a week)
 POOL = [
     (3, "premiers secours, gestes et postures, relation d'aide", "69003", 25, 35),
@@ -118,6 +130,15 @@ async def load(
     await _stages(session, staff, people, contacts, [d.id or 0 for d in made])
     await _handed_over(session, employee, made[2].id or 0, today)
     await history(session, staff, people, contacts, today)
+    await _region(session, staff, account)
+
+
+async def _region(session: AsyncSession, staff: User, account: Account) -> None:
+    partner = await trainings.create_provider(session, PARTNER_PROVIDER)
+    email, name = COORDINATOR
+    coordinator = await account(email, name, Role.COORDINATOR)
+    for provider_id in sorted({staff.provider_id or 0, partner.id or 0}):
+        session.add(RegionCoordinator(user_id=coordinator.id or 0, provider_id=provider_id))
 
 
 async def _current_group(session: AsyncSession, learner: User, today: date) -> int:

@@ -27,6 +27,7 @@ from community.models import (
 )
 from community.rotation import companies
 from community.rotation.fields import Count, Postcode
+from community.rotation.region import region_of
 from community.rotation.usual_items import usual_items
 from community.skill_map.common import provider_skills
 
@@ -210,6 +211,7 @@ async def view_of(db: AsyncSession, user: User, departure_id: int) -> DepartureV
         is_contact=is_contact,
         is_employee=departure.employee_id == user.id,
         is_replacement=await _replaces(db, departure_id, user),
+        region=await region_of(db, user),
     )
     if permissions.can_view_departure(user, facts):
         return DepartureView(departure, company, facts, await skills_of(db, departure_id))

@@ -39,7 +39,12 @@ async def departure_changed(db: AsyncSession, departure_id: int, provider_id: in
             f"rotation-{departure_id}",
             f"/relais/departures/{departure_id}",
         ),
-        (board_channel(provider_id), f"rotation-board-{provider_id}", "/relais"),
+        # The provider named: a regional coordinator's board is one of several.
+        (
+            board_channel(provider_id),
+            f"rotation-board-{provider_id}",
+            f"/relais?provider={provider_id}",
+        ),
     )
     for channel, region, url in nudges:
         await realtime.append(db, channel, refetch_nudge(region, url))

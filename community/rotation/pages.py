@@ -16,6 +16,7 @@ from community.models import (
     EligibilityItem,
     PoolMember,
     Proposal,
+    Provider,
     RotationCompany,
     RotationOutcome,
     User,
@@ -29,6 +30,7 @@ from community.rotation import (
     outcomes,
     pool,
     proposals,
+    region,
 )
 from community.rotation.departures import DepartureView, HourCheck
 from community.rotation.relay import Relay, relay
@@ -47,6 +49,8 @@ class Hub:
     """The /relais page: its parts depend on who looks."""
 
     provider_id: int | None = None
+    # Every provider whose rotation the reader runs: a regional coordinator's choice.
+    providers: list[Provider] = field(default_factory=list)
     companies: list[RotationCompany] = field(default_factory=list)
     contacts: dict[int, list[User]] = field(default_factory=dict)
     departures: list[DepartureLine] = field(default_factory=list)
@@ -77,11 +81,13 @@ async def _lines(db: AsyncSession, listed: list[RotationCompany]) -> list[Depart
     return lines
 
 
-async def hub(db: AsyncSession, user: User) -> Hub:
+async def hub(db: AsyncSession, user: User, asked: str | None = None) -> Hub:
+    """`asked`: the provider a regional coordinator chose among those of their region."""
     page = Hub()
-    provider_id = user.provider_id
-    if provider_id is not None and permissions.can_coordinate_rotation(user, provider_id):
+    provider = await region.chosen(db, user, asked)
+    if provider is not None and (provider_id := provider.id) is not None:
         page.provider_id = provider_id
+        page.providers = await region.coordinated(db, user)
         page.companies = await companies.companies(db, provider_id)
         page.contacts = await companies.contacts(db, [c.id or 0 for c in page.companies])
         page.departures = await _lines(db, page.companies)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import realtime
-from community import permissions
+from community import parsing, permissions
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
@@ -24,7 +24,9 @@ from community.models import (
     Handover,
     PoolMember,
     Proposal,
+    RegionCoordinator,
     ReplacementFate,
+    Role,
     User,
 )
 from community.personal_data import (
@@ -35,6 +37,7 @@ from community.personal_data import (
     as_long_as_the_account,
 )
 from community.rotation import (
+    appointing,
     companies,
     dashboard,
     departures,
@@ -46,6 +49,7 @@ from community.rotation import (
     pages,
     pool,
     proposals,
+    region,
     timeline,
 )
 from community.rotation.usual_items import title as eligibility_title
@@ -70,10 +74,18 @@ async def _hub_seq(session: AsyncSession, user: User, page: pages.Hub) -> int:
     return await realtime.last_seq(session, channel)
 
 
+def _asked_provider(request: Request, extra: dict[str, Any]) -> str | None:
+    """The provider a regional coordinator chose: in the address, or in the refused form."""
+    values = extra.get("values")
+    if isinstance(values, dict) and values.get("provider_id"):
+        return str(values["provider_id"])
+    return request.query_params.get("provider")
+
+
 async def hub_page(request: Request, **extra: object) -> Response:
     user = signed_in(request)
     async with transaction(request) as session:
-        page = await pages.hub(session, user)
+        page = await pages.hub(session, user, _asked_provider(request, extra))
         seq = await _hub_seq(session, user, page)
     context: dict[str, Any] = {"page": page, "live_seq": seq, **extra}
     status = 422 if "errors" in extra else 200
@@ -232,12 +244,47 @@ async def tick_item(request: Request) -> Response:
     return redirect(f"/relais/departures/{departure.id}")
 
 
+async def coordinators_page(request: Request, **extra: object) -> Response:
+    user = signed_in(request)
+    if not permissions.can_appoint_regional_coordinator(user):
+        raise NotFound
+    async with transaction(request) as session:
+        context = {
+            "appointed": await appointing.coordinators(session),
+            "providers": await appointing.providers(session),
+            **extra,
+        }
+    status = 422 if "errors" in extra else 200
+    return render(request, "rotation/coordinators.html", context, status_code=status)
+
+
+@shows_errors_on(coordinators_page)
+async def appoint(request: Request) -> Response:
+    user = signed_in(request)
+    form = await request.form()
+    data = await form_data(request)
+    ticked = (v for v in form.getlist("provider_ids") if isinstance(v, str))
+    data["provider_ids"] = ",".join(ticked)
+    inviting = appointing.Inviting(
+        request.app.state.passwords, links_base(request), request.app.state.settings.mail_from
+    )
+    async with transaction(request) as session:
+        await appointing.appoint(session, user, data, inviting)
+    _wake_mailer(request)
+    return redirect("/relais/coordinators")
+
+
 async def outcomes_page(request: Request) -> Response:
     user = signed_in(request)
+    asked = request.query_params.get("provider")
     async with transaction(request) as session:
-        board = await dashboard.dashboard(session, user)
+        board = await dashboard.dashboard(session, user, asked)
+        providers = await region.coordinated(session, user)
+        shown = await region.chosen(session, user, asked)
     context = {
         "board": board,
+        "providers": providers,
+        "board_provider": shown.id if shown else None,
         "cut_names": dashboard.cut_names(),
         "key_label": dashboard.key_label,
         "fates": outcomes.FATES,
@@ -250,7 +297,7 @@ async def outcomes_export(request: Request) -> Response:
     user = signed_in(request)
     french = request.query_params.get("variant") == "fr"
     async with transaction(request) as session:
-        board = await dashboard.dashboard(session, user)
+        board = await dashboard.dashboard(session, user, request.query_params.get("provider"))
     name = f"ruche-relais-{'fr' if french else 'rfc4180'}.csv"
     return csv_download(dashboard.to_csv(board, french=french), name)
 
@@ -272,7 +319,9 @@ def _on_hub(
             await act(session, user, request, data)
         if after is not None:
             after(request)
-        return redirect("/relais")
+        # A regional coordinator stays on the provider they were working for.
+        chosen = parsing.ident(data.get("provider_id"))
+        return redirect(f"/relais?provider={chosen}" if chosen else "/relais")
 
     return endpoint
 
@@ -316,8 +365,10 @@ async def _hears_departure(session: AsyncSession, user: User, departure_id: int)
     return True
 
 
-async def _hears_board(_session: AsyncSession, user: User, provider_id: int) -> bool:
-    return permissions.can_coordinate_rotation(user, provider_id)
+async def _hears_board(session: AsyncSession, user: User, provider_id: int) -> bool:
+    return permissions.can_coordinate_rotation(
+        user, provider_id, await region.region_of(session, user)
+    )
 
 
 async def _hears_own(_session: AsyncSession, user: User, user_id: int) -> bool:
@@ -329,6 +380,7 @@ def _sees_rotation(user: User) -> bool:
     return (
         permissions.is_company_contact(user)
         or permissions.can_join_rotation_pool(user)
+        or user.role == Role.COORDINATOR
         or (
             user.provider_id is not None
             and permissions.can_coordinate_rotation(user, user.provider_id)
@@ -368,6 +420,8 @@ AREA = Area(
         Route(
             "/relais/departures/{departure_id:id}/onboarding", choose_onboarding, methods=["POST"]
         ),
+        Route("/relais/coordinators", coordinators_page, methods=["GET"]),
+        Route("/relais/coordinators", appoint, methods=["POST"]),
         Route("/relais/outcomes", outcomes_page, methods=["GET"]),
         Route("/relais/outcomes.csv", outcomes_export, methods=["GET"]),
         Route("/relais/pool", join_pool, methods=["POST"]),
@@ -378,9 +432,18 @@ AREA = Area(
         "rotationboard": Channel(_hears_board),
         "rotationme": Channel(_hears_own),
     },
-    nav=[NavEntry("/relais", lambda: _("Job rotation"), _sees_rotation, order=38)],
+    nav=[
+        NavEntry("/relais", lambda: _("Job rotation"), _sees_rotation, order=38),
+        NavEntry(
+            "/relais/coordinators",
+            lambda: _("Regional coordinators"),
+            permissions.can_appoint_regional_coordinator,
+            order=91,
+        ),
+    ],
     rules=[
         permissions.can_coordinate_rotation,
+        permissions.can_appoint_regional_coordinator,
         permissions.can_invite_company_contact,
         permissions.can_declare_departure,
         permissions.can_view_departure,
@@ -403,6 +466,19 @@ AREA = Area(
         permissions.can_see_fitting_posts,
     ],
     personal_data=(
+        Holding(
+            RegionCoordinator,
+            person=("user_id",),
+            what=lambda: _("The providers whose job rotation you coordinate for the region."),
+            purpose=lambda: _(
+                "Letting a regional coordinator run the rotation of several providers."
+            ),
+            basis=Basis.CONTRACT,
+            retention=Retention(as_long_as_the_account),
+            on_erase=OnErase.DELETE,
+            recipients=lambda: _("The administrators, who appointed the coordinator."),
+            exported=("provider_id", "created_at"),
+        ),
         Holding(
             CompanyContact,
             person=("user_id",),
