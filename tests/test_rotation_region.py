@@ -52,13 +52,13 @@ async def region_of(db, email: str) -> set[int]:
 
 
 async def coordinator_elsewhere(db) -> User:
-    """Provider B, and a regional coordinator whose region holds only it."""
+    """Provider C, and a regional coordinator whose region holds only it."""
     async with db.session() as session:
-        provider = await trainings.create_provider(session, "Organisme B")
+        provider = await trainings.create_provider(session, "Organisme C")
         data = {
-            "email": "region-b@b.test",
-            "display_name": "Région B",
-            "password": "mot de passe b",
+            "email": "region-c@c.test",
+            "display_name": "Région C",
+            "password": "mot de passe c",
         }
         coordinator = await accounts.sign_up(
             session, Passwords("fast"), data, locale="fr", role=Role.COORDINATOR
@@ -113,7 +113,7 @@ async def test_the_coordinator_switches_to_the_partner_provider_and_adds_its_fir
 
 async def test_a_provider_outside_the_region_or_a_malformed_one_is_not_there(person, db):
     await coordinator_elsewhere(db)
-    outside = await provider_named(db, "Organisme B")
+    outside = await provider_named(db, "Organisme C")
     coordinator = await person(COORDINATOR)
     for asked in (str(outside.id), "abc", "-1", "0", "99999999999999999999", "1.5"):
         assert (await coordinator.http.get(f"/relais?provider={asked}")).status_code == 404, asked
@@ -134,7 +134,7 @@ async def _companies(db) -> int:
 async def test_a_coordinator_of_another_region_sees_and_does_nothing_of_the_demo(app, person, db):
     await coordinator_elsewhere(db)
     async with make_client(app) as browser:
-        await sign_in(browser, "region-b@b.test", "mot de passe b")
+        await sign_in(browser, "region-c@c.test", "mot de passe c")
         assert (await browser.get("/relais/departures/1")).status_code == 404
         board = (await browser.get("/relais")).text
         assert "Aide à domicile du Rhône" not in board

@@ -48,9 +48,9 @@ async def _kept(
 async def add(
     db: AsyncSession, user: User, departure_id: int, data: Mapping[str, str]
 ) -> EligibilityItem:
-    values = forms.parse(data, *ITEM_FIELDS)
     rule = permissions.can_keep_eligibility_checklist
-    departure = await _kept(db, user, departure_id, rule)
+    departure = await _kept(db, user, departure_id, rule)  # first: what others see is no form
+    values = forms.parse(data, *ITEM_FIELDS)
     if departure.ready_at is not None:
         raise forms.FormError({"label": _("This departure is already ready.")}, data)
     item = EligibilityItem(departure_id=departure_id, **values)
@@ -61,12 +61,12 @@ async def add(
 
 async def tick(db: AsyncSession, user: User, item_id: int, data: Mapping[str, str]) -> Departure:
     """An item met, with the day it was: not a day still to come."""
-    values = forms.parse(data, *TICK_FIELDS)
     item = await db.get(EligibilityItem, item_id)
     if item is None:
         raise NotFound
     rule = permissions.can_keep_eligibility_checklist
     departure = await _kept(db, user, item.departure_id, rule)
+    values = forms.parse(data, *TICK_FIELDS)
     await db.refresh(item)
     if values["done_on"] > date.today():
         raise forms.FormError({"done_on": _("This day has not come yet.")}, data)

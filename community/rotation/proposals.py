@@ -113,8 +113,8 @@ async def decide(
     db: AsyncSession, user: User, proposal_id: int, side: str, data: Mapping[str, str]
 ) -> Proposal:
     """The company's or the candidate's answer; the second acceptance fills the departure."""
+    step = await _deciding(db, user, proposal_id, side)  # first: to others it is not there
     decision = forms.parse(data, DECISION)["decision"]
-    step = await _deciding(db, user, proposal_id, side)
     proposal = step.proposal
     field = "company_decision" if side == "company" else "candidate_decision"
     if getattr(proposal, field) != Decision.PENDING:

@@ -136,3 +136,22 @@ def test_the_departing_employee_notes_a_tutoring_session_that_reaches_their_ledg
     employee.goto("/help")
     expect(employee.locator(".ledger")).to_contain_text("Vous avez aidé 2 fois")
     employee.context.close()
+
+
+def test_a_regional_coordinator_moves_between_the_providers_of_their_region(browser, server):
+    page = phone(browser, server)
+    sign_in(page, "coordination@demo.test")
+    menu(page).get_by_role("link", name="Relais").click()
+    region = page.get_by_role("navigation", name="Organismes de votre région")
+    expect(region.locator("[aria-current=page]")).to_have_text("Organisme Démo")
+    expect(page.get_by_text("Aide à domicile du Rhône").first).to_be_visible()
+    region.get_by_role("link", name="Organisme Partenaire Isère").click()
+    expect(region.locator("[aria-current=page]")).to_have_text("Organisme Partenaire Isère")
+    expect(page.get_by_text("Pas encore d'entreprise partenaire")).to_be_visible()
+    page.get_by_label("Nom de l'entreprise").fill("Transports du Grésivaudan")
+    page.get_by_role("button", name="Ajouter l'entreprise").click()
+    expect(page.get_by_text("Transports du Grésivaudan")).to_be_visible()
+    expect(region.locator("[aria-current=page]")).to_have_text("Organisme Partenaire Isère")
+    expect(page.get_by_text("Aide à domicile du Rhône")).to_have_count(0)
+    assert_accessible(page)
+    shot(page, "rotation-region-390")

@@ -16,6 +16,8 @@ TOURS = {
     "formateur2@demo.test": ["/", "/vr"],
     "organisme@demo.test": ["/trainings", "/relais", "/relais/outcomes", "/skills/map"],
     "entreprise1@demo.test": ["/relais"],
+    "coordination@demo.test": ["/", "/relais", "/relais/outcomes"],
+    "admin@demo.test": ["/relais/coordinators"],
 }
 KINDS = [
     re.compile(pattern)
