@@ -536,7 +536,9 @@ CASES: dict[str, tuple[Callable[..., bool], dict[str, Any], frozenset[str]]] = {
         {"departure": OTHER_DEPARTURE},
         COORDINATING_ELSEWHERE,
     ),
-    "read the rotation's outcomes dashboard": (permissions.can_read_rotation_outcomes, {}, COORDINATING),
+    "read the rotation's outcomes dashboard": (
+        permissions.can_read_rotation_outcomes, {}, COORDINATING
+    ),
     "see the posts that fit one's job, in the pool": (
         permissions.can_see_fitting_posts, {"in_pool": True}, LEARNERS
     ),
