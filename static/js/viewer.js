@@ -185,13 +185,15 @@
   const held = new WeakSet(); // the swaps under way
   // A message form answered in place (static/js/discussion.js) swaps the regions too.
   htmx.registerExtension("ruche-drafts", {
-    // A push may have replaced the form (the sender's own message, pushed before the answer
-    // came): htmx drops an answer whose target is gone, so it goes to the form now in its
-    // place, the one with its id.
+    // A push may have replaced what the answer is aimed at (the sender's own message, pushed
+    // before the answer came; the board a rename changed): htmx drops an answer whose target
+    // is gone, so it goes to what is now in its place, the element with its id.
     htmx_after_request: (_element, detail) => {
       const ctx = detail.ctx;
-      const form = ctx?.sourceElement?.closest?.("form[hx-post][id]");
-      if (form && ctx.target === form && !form.isConnected) ctx.target = `#${CSS.escape(form.id)}`;
+      const target = ctx?.target;
+      if (target instanceof Element && !target.isConnected && target.id) {
+        ctx.target = `#${CSS.escape(target.id)}`;
+      }
     },
     htmx_before_swap: (_element, detail) => {
       held.add(detail.ctx);

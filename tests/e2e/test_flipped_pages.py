@@ -19,6 +19,12 @@ ANSWER_B = "Annoncer les erreurs de saisie au lecteur d'écran reste flou pour m
 CHANGE = "Nous ouvrirons la séance par vos champs sans étiquette, à corriger ensemble."
 
 
+# Sets window.answered once the answer to a form posted to a path ending so is swapped in.
+ANSWERED = """path => document.addEventListener("htmx:after:swap", (event) => {
+  if (event.detail.ctx?.request?.action?.endsWith(path)) window.answered = true;
+})"""
+
+
 def open_capsule(browser, server, email: str):
     """From the learner's home, as they would: "À explorer avant <jour>"."""
     learner = phone(browser, server)
@@ -131,15 +137,15 @@ def test_the_trainer_renames_a_topic_and_tells_the_group_what_changes_live(brows
     topic = trainer.locator("article.topic").first
     topic.get_by_text("Renommer ce thème").click()
     topic.get_by_label("Nom du thème").fill("Champs et messages d'erreur")
-    trainer.evaluate("window.beforeRename = document.querySelector('#changes textarea')")
-    topic.get_by_role("button", name="Renommer").click()
-    # The rename's own push may rename the topic before its answer comes back and replaces
-    # the page: what is typed before that answer goes into a box about to be replaced.
-    trainer.wait_for_function("document.querySelector('#changes textarea') !== beforeRename")
-    expect(trainer.locator("article.topic h3").first).to_have_text("Champs et messages d'erreur")
-
+    # The change is written before the rename is sent: the rename's answer is the board alone,
+    # and the box outside it keeps what was typed.
     changes = trainer.locator("#changes")
     changes.get_by_label("Ce que nous changeons").fill(CHANGE)
+    trainer.evaluate(ANSWERED, "/readiness/topics")
+    topic.get_by_role("button", name="Renommer").click()
+    trainer.wait_for_function("window.answered === true")
+    expect(trainer.locator("article.topic h3").first).to_have_text("Champs et messages d'erreur")
+    expect(changes.get_by_label("Ce que nous changeons")).to_have_value(CHANGE)
     changes.get_by_role("button", name="Le dire aux apprenant·es").click()
     expect(trainer.locator("#changes li", has_text=CHANGE)).to_be_visible()
     assert_accessible(trainer)
