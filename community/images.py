@@ -1,16 +1,20 @@
 """Pictures people upload, made safe to keep and to show: the type read from the content,
 never from a name or a browser's word; huge or broken pictures refused; what is kept is a
 fresh encode, turned upright, at most LONGEST_SIDE pixels long, without any metadata (no
-GPS position, camera or date), in sRGB."""
+GPS position, camera or date), in sRGB. A picture sent with a form is cleaned off the
+event loop and refused next to its field."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from community import forms, storage
 from community.i18n import _
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -94,3 +98,36 @@ def _in_srgb(image: Image.Image) -> Image.Image:
         if converted is not None:
             image = converted
     return image.convert(mode)
+
+
+# --- a picture sent with a form -------------------------------------------------------------
+
+# The form field a picture is sent in, wherever one is sent.
+FIELD = "photo"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a form (a message, a journal entry), and the storage it is to be
+    kept in."""
+
+    content: bytes
+    media: storage.Storage
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The picture made from an upload, ready to be kept where the upload was to go."""
+
+    picture: Picture
+    media: storage.Storage
+
+
+async def cleaned(upload: Upload, data: Mapping[str, str]) -> Cleaned:
+    """The picture to keep; a refusal is said next to the field, with what was typed."""
+    try:
+        # Decoding and encoding take a while: the other requests go on meanwhile.
+        picture = await asyncio.to_thread(clean, upload.content)
+    except Refused as refused:
+        raise forms.FormError({FIELD: str(refused)}, data) from None
+    return Cleaned(picture, upload.media)

@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import storage, trainings
+from community.images import Upload
 from community.journal import entries, evidence, mentor, photos, picks, pooling
 from community.models import CourseSession, Skill, User, utcnow
-from community.projects.photos import Upload
 from community.skill_map.common import provider_skills
 
 TITLE = "Retour d'alternance : mise en commun"

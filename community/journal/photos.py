@@ -13,9 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community import forms, storage
 from community.errors import NotFound
 from community.i18n import _
+from community.images import FIELD, Upload, cleaned
 from community.journal.entries import Found
 from community.models import JournalEntry, JournalPhoto
-from community.projects.photos import FIELD, Upload, cleaned
 
 MAX_PHOTOS = 3
 

@@ -14,12 +14,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from community import forms, notifications, parsing, permissions, storage
 from community.errors import NotFound
 from community.i18n import _, ngettext
+from community.images import Upload, cleaned
 from community.models import Flag, Message, User, utcnow
 from community.projects.access import EDIT_WINDOW, ProjectView, require
 from community.projects.channels import nudge_review, push
 from community.projects.choices import MemberStatus
 from community.projects.membership import members_of
-from community.projects.photos import Upload, attach, cleaned, forget
+from community.projects.photos import attach, forget
 
 MESSAGE = forms.Text("body", max_length=2000, multiline=True)
 REASON = forms.Text("reason", max_length=300)

@@ -3,45 +3,16 @@ the message, and no longer once it is hidden or deleted (its file goes with the 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from community import forms, images, permissions, storage
+from community import permissions, storage
 from community.errors import NotFound
+from community.images import Cleaned
 from community.models import Message, MessagePhoto
 from community.projects.access import ProjectView
-
-FIELD = "photo"
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file sent with a message, and the storage it is to be kept in."""
-
-    content: bytes
-    media: storage.Storage
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    """The picture made from an upload, ready to be kept where the upload was to go."""
-
-    picture: images.Picture
-    media: storage.Storage
-
-
-async def cleaned(upload: Upload, data: Mapping[str, str]) -> Cleaned:
-    """The picture to keep; a refusal is said next to the field, with what was typed."""
-    try:
-        # Decoding and encoding take a while: the other requests go on meanwhile.
-        picture = await asyncio.to_thread(images.clean, upload.content)
-    except images.Refused as refused:
-        raise forms.FormError({FIELD: str(refused)}, data) from None
-    return Cleaned(picture, upload.media)
 
 
 def attach(db: AsyncSession, photo: Cleaned, message: Message, alt: str) -> None:

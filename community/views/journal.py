@@ -20,6 +20,7 @@ from community import forms, images, permissions
 from community.area import Area, Channel, NavEntry
 from community.errors import NotFound
 from community.i18n import _
+from community.images import FIELD, Upload
 from community.journal import debrief, dossier, entries, evidence, mentor, photos, picks, pooling
 from community.models import (
     CourseSession,
@@ -40,7 +41,6 @@ from community.personal_data import (
     members_of_the_space,
     nobody_else,
 )
-from community.projects.photos import FIELD, Upload
 from community.skill_map.common import provider_skills
 from community.templating import render
 from community.trainings.groups import IterationView

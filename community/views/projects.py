@@ -127,8 +127,8 @@ class Sent:
     media: storage.Storage
 
     @property
-    def photo(self) -> photos.Upload | None:
-        return None if self.file is None else photos.Upload(self.file, self.media)
+    def photo(self) -> images.Upload | None:
+        return None if self.file is None else images.Upload(self.file, self.media)
 
 
 Act = Callable[[AsyncSession, projects.ProjectView, Sent], Awaitable[object]]
@@ -143,7 +143,7 @@ def in_project(act: Act, in_place: bool = False) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         user = signed_in(request)
         form = await form_data(request)
-        file = await uploaded(request, photos.FIELD, images.MAX_BYTES)
+        file = await uploaded(request, images.FIELD, images.MAX_BYTES)
         sent = Sent(request.path_params, form, file, request.app.state.media)
         answer_here = in_place and wants_fragment(request)
         async with transaction(request) as session:
