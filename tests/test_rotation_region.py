@@ -278,3 +278,11 @@ async def test_two_admins_appointing_the_same_new_address_at_once_make_one_accou
         made = await session.exec(select(User).where(User.email == "twice@region.test"))
         assert len(list(made)) == 1
     assert len(await region_of(db, "twice@region.test")) == 1
+
+
+@pytest.mark.parametrize("email", [COORDINATOR, "entreprise1@demo.test"])
+async def test_a_home_with_nothing_of_its_own_says_where_to_go(person, email):
+    page = unescape((await (await person(email)).http.get("/")).text)
+    places = page.split('id="places"', 1)
+    assert len(places) == 2 and "Où aller" in places[1]
+    assert 'href="/relais"' in places[1]
