@@ -6,27 +6,16 @@ refused, so that nobody's role changes under them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, parsing, permissions
-from community.accounts import Passwords
 from community.errors import NotFound
 from community.i18n import _
 from community.mail.letter import Letter
 from community.models import Provider, RegionCoordinator, Role, User
 from community.rotation import companies
-
-FIELDS = companies.CONTACT_FIELDS
-
-
-@dataclass(frozen=True)
-class Inviting:
-    passwords: Passwords
-    base_url: str
-    mail_from: str
 
 
 async def providers(db: AsyncSession) -> list[Provider]:
@@ -64,12 +53,12 @@ async def appoint(
     db: AsyncSession,
     user: User,
     data: Mapping[str, str],
-    inviting: Inviting,
+    inviting: companies.Inviting,
 ) -> User:
     """Appoints the person at this address, or gives an appointed one this region."""
     if not permissions.can_appoint_regional_coordinator(user):
         raise NotFound
-    values = forms.parse(data, *FIELDS)
+    values = forms.parse(data, *companies.CONTACT_FIELDS)
     region = await _chosen(db, data)
     # Locked: two admins saving the same person at once give one region, not a mix.
     query = select(User).where(User.email == values["email"]).with_for_update()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -29,10 +30,19 @@ CONTACT_FIELDS = (forms.Text("display_name", max_length=80), forms.Email("email"
 INVITATION_LIFETIME = timedelta(days=7)
 
 
+@dataclass(frozen=True)
+class Inviting:
+    """What an invitation mail needs from the running app."""
+
+    passwords: Passwords
+    base_url: str
+    mail_from: str
+
+
 async def coordinated_provider(db: AsyncSession, user: User, asked: str | None) -> int:
     """The provider whose rotation this person runs (the one asked for, for a regional
     coordinator); to anyone else it is not there."""
-    provider = await region.chosen(db, user, asked)
+    provider = region.chosen(await region.coordinated(db, user), asked)
     if provider is None or provider.id is None:
         raise NotFound
     return provider.id

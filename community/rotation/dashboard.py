@@ -135,15 +135,11 @@ def _fact(departure: Departure, company: RotationCompany, replaced: bool, done: 
     )
 
 
-async def dashboard(db: AsyncSession, user: User, asked: str | None = None) -> Dashboard:
-    """`asked`: the provider a regional coordinator chose among those of their region."""
-    provider = await region.chosen(db, user, asked)
+async def dashboard(db: AsyncSession, user: User, provider_id: int) -> Dashboard:
     allowed = await region.region_of(db, user)
-    if provider is None or provider.id is None:
+    if not permissions.can_read_rotation_outcomes(user, provider_id, allowed):
         raise NotFound
-    if not permissions.can_read_rotation_outcomes(user, provider.id, allowed):
-        raise NotFound
-    return build(await facts_of(db, provider.id), await threshold_of(db, provider.id))
+    return build(await facts_of(db, provider_id), await threshold_of(db, provider_id))
 
 
 def cut_names() -> dict[str, str]:

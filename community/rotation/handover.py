@@ -5,14 +5,12 @@ tutoring is recorded as peer help, so that it counts in both people's tutoring l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from community import forms, parsing, permissions
-from community.accounts import Passwords
 from community.errors import NotFound
 from community.i18n import _
 from community.mail.letter import Letter
@@ -46,15 +44,6 @@ TUTORING_FIELDS = (
 EARLIEST_BEFORE_LEAVE = timedelta(days=90)
 
 
-@dataclass(frozen=True)
-class Inviting:
-    """What an invitation mail needs from the running app."""
-
-    passwords: Passwords
-    base_url: str
-    mail_from: str
-
-
 def _invitation(person: User, view: DepartureView, url: str) -> Letter:
     return Letter(
         subject=_("Your training leave in Ruche"),
@@ -81,7 +70,11 @@ async def _linkable(db: AsyncSession, person: User, provider_id: int) -> bool:
 
 
 async def name_employee(
-    db: AsyncSession, user: User, departure_id: int, data: Mapping[str, str], inviting: Inviting
+    db: AsyncSession,
+    user: User,
+    departure_id: int,
+    data: Mapping[str, str],
+    inviting: companies.Inviting,
 ) -> User:
     view = await departures.view_of(db, user, departure_id)
     if not permissions.can_name_departing_employee(user, view.facts):

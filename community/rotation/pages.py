@@ -84,10 +84,11 @@ async def _lines(db: AsyncSession, listed: list[RotationCompany]) -> list[Depart
 async def hub(db: AsyncSession, user: User, asked: str | None = None) -> Hub:
     """`asked`: the provider a regional coordinator chose among those of their region."""
     page = Hub()
-    provider = await region.chosen(db, user, asked)
+    providers = await region.coordinated(db, user)
+    provider = region.chosen(providers, asked)
     if provider is not None and (provider_id := provider.id) is not None:
         page.provider_id = provider_id
-        page.providers = await region.coordinated(db, user)
+        page.providers = providers
         page.companies = await companies.companies(db, provider_id)
         page.contacts = await companies.contacts(db, [c.id or 0 for c in page.companies])
         page.departures = await _lines(db, page.companies)

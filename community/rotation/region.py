@@ -30,10 +30,9 @@ async def coordinated(db: AsyncSession, user: User) -> list[Provider]:
     return list(await db.exec(query))
 
 
-async def chosen(db: AsyncSession, user: User, asked: str | None) -> Provider | None:
-    """The provider whose rotation the page shows: the one asked for, which must be one the
-    person runs (else it is not there), or the first; None to someone who runs none."""
-    providers = await coordinated(db, user)
+def chosen(providers: list[Provider], asked: str | None) -> Provider | None:
+    """Of the providers a person runs (`coordinated`), the one whose rotation the page shows:
+    the one asked for (any other is not there), or the first; None when they run none."""
     if asked is None or asked == "":
         return providers[0] if providers else None
     wanted = parsing.ident(asked)

@@ -24,6 +24,7 @@ from community.models import (
     Handover,
     PoolMember,
     Proposal,
+    Provider,
     RegionCoordinator,
     ReplacementFate,
     Role,
@@ -226,7 +227,7 @@ async def name_employee(request: Request) -> Response:
     user = signed_in(request)
     departure_id = _ident(request, "departure_id")
     data = await form_data(request)
-    inviting = handover.Inviting(
+    inviting = companies.Inviting(
         request.app.state.passwords, links_base(request), request.app.state.settings.mail_from
     )
     async with transaction(request) as session:
@@ -265,7 +266,7 @@ async def appoint(request: Request) -> Response:
     data = await form_data(request)
     ticked = (v for v in form.getlist("provider_ids") if isinstance(v, str))
     data["provider_ids"] = ",".join(ticked)
-    inviting = appointing.Inviting(
+    inviting = companies.Inviting(
         request.app.state.passwords, links_base(request), request.app.state.settings.mail_from
     )
     async with transaction(request) as session:
@@ -274,17 +275,25 @@ async def appoint(request: Request) -> Response:
     return redirect("/relais/coordinators")
 
 
+async def _outcomes(
+    session: AsyncSession, user: User, request: Request
+) -> tuple[list[Provider], int, dashboard.Dashboard]:
+    """The providers the reader runs, the one asked for (`?provider=`), and its dashboard."""
+    providers = await region.coordinated(session, user)
+    shown = region.chosen(providers, request.query_params.get("provider"))
+    if shown is None or shown.id is None:
+        raise NotFound
+    return providers, shown.id, await dashboard.dashboard(session, user, shown.id)
+
+
 async def outcomes_page(request: Request) -> Response:
     user = signed_in(request)
-    asked = request.query_params.get("provider")
     async with transaction(request) as session:
-        board = await dashboard.dashboard(session, user, asked)
-        providers = await region.coordinated(session, user)
-        shown = await region.chosen(session, user, asked)
+        providers, shown, board = await _outcomes(session, user, request)
     context = {
         "board": board,
         "providers": providers,
-        "board_provider": shown.id if shown else None,
+        "board_provider": shown,
         "cut_names": dashboard.cut_names(),
         "key_label": dashboard.key_label,
         "fates": outcomes.FATES,
@@ -297,7 +306,7 @@ async def outcomes_export(request: Request) -> Response:
     user = signed_in(request)
     french = request.query_params.get("variant") == "fr"
     async with transaction(request) as session:
-        board = await dashboard.dashboard(session, user, request.query_params.get("provider"))
+        _providers, _shown, board = await _outcomes(session, user, request)
     name = f"ruche-relais-{'fr' if french else 'rfc4180'}.csv"
     return csv_download(dashboard.to_csv(board, french=french), name)
 
